@@ -1,0 +1,76 @@
+// Turns a config stanza (`storage "sqlite" { path = "..." }`) into a PhysicalStorage.
+// Types use Vault's names where Vault has them ("inmem", "postgresql"); config values are
+// strings as HCL gives them. Unknown types and keys are errors, never silently ignored.
+
+import type { PhysicalStorage } from './types.js';
+import { createMemoryStorage } from './memory.js';
+import { openSqliteStorage } from './sqlite.js';
+import { openPostgresStorage } from './postgresql.js';
+
+type StorageConfig = Record<string, string>;
+
+interface Backend {
+  /** Keys the stanza may have. */
+  keys: readonly string[];
+  open(config: StorageConfig): Promise<PhysicalStorage>;
+}
+
+/** Keys Vault users may carry over that Coffer does not implement (yet), with what to do instead. */
+const UNSUPPORTED: Record<string, string> = {
+  ha_enabled: 'high availability is not supported by this storage yet; remove ha_enabled',
+  ha_table: 'high availability is not supported by this storage yet; remove ha_table',
+  max_idle_connections: 'remove it; idle connections are managed by the pool (max_parallel caps them)',
+};
+
+function required(type: string, config: StorageConfig, key: string): string {
+  const value = config[key];
+  if (value === undefined || value.trim() === '') {
+    throw new Error(`storage "${type}": missing required setting ${key}`);
+  }
+  return value;
+}
+
+function positiveInteger(type: string, key: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\s*[0-9]+\s*$/.test(value) || Number(value) < 1) {
+    throw new Error(`storage "${type}": ${key} must be a positive whole number, got ${JSON.stringify(value)}`);
+  }
+  return Number(value);
+}
+
+const memory: Backend = { keys: [], open: async () => createMemoryStorage() };
+
+const BACKENDS: Record<string, Backend> = {
+  inmem: memory,
+  memory,
+  sqlite: {
+    keys: ['path'],
+    open: (config) => openSqliteStorage({ path: required('sqlite', config, 'path') }),
+  },
+  postgresql: {
+    keys: ['connection_url', 'table', 'max_parallel'],
+    open: (config) =>
+      openPostgresStorage({
+        connectionUrl: required('postgresql', config, 'connection_url'),
+        table: config.table,
+        maxParallel: positiveInteger('postgresql', 'max_parallel', config.max_parallel),
+      }),
+  },
+};
+
+export const SUPPORTED_STORAGE_TYPES: readonly string[] = Object.keys(BACKENDS).sort();
+
+export async function createStorage(type: string, config: StorageConfig): Promise<PhysicalStorage> {
+  const backend = Object.hasOwn(BACKENDS, type) ? BACKENDS[type] : undefined;
+  if (backend === undefined) {
+    throw new Error(
+      `unsupported storage type ${JSON.stringify(type)}; supported: ${SUPPORTED_STORAGE_TYPES.join(', ')}`,
+    );
+  }
+  for (const key of Object.keys(config)) {
+    if (backend.keys.includes(key)) continue;
+    const hint = UNSUPPORTED[key] ?? `known settings: ${backend.keys.length ? backend.keys.join(', ') : 'none'}`;
+    throw new Error(`storage "${type}": unknown setting ${JSON.stringify(key)}; ${hint}`);
+  }
+  return backend.open(config);
+}
