@@ -1,0 +1,46 @@
+// The server's configuration: Vault's config file format (HCL or JSON) -> ServerConfig, and the
+// fixed configuration of dev mode. Unknown stanzas Vault has are accepted; misspelled keys are errors.
+
+export interface ListenerConfig {
+  host: string;
+  port: number;
+  tlsDisable: boolean;
+  tlsCertFile: string;
+  tlsKeyFile: string;
+}
+
+export interface ServerConfig {
+  storage: { type: string; config: Record<string, string> };
+  listeners: ListenerConfig[];
+  apiAddr: string;
+  /** seconds; 0 = Vault's default (768h) */
+  defaultLeaseTtl: number;
+  maxLeaseTtl: number;
+  logLevel: string;
+  disableCache: boolean;
+  cacheSize: number;
+  maxRequestSize: number;
+}
+
+export function parseHostPort(address: string, defaultPort = 8200): { host: string; port: number } {
+  const m = /^\[?([^\]]*?)\]?(?::(\d+))?$/.exec(address.trim());
+  const host = m?.[1] || '127.0.0.1';
+  const port = m?.[2] !== undefined ? Number(m[2]) : defaultPort;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port in address "${address}"`);
+  return { host, port };
+}
+
+export function devConfig(listenAddress: string, logLevel = 'info'): ServerConfig {
+  const { host, port } = parseHostPort(listenAddress);
+  return {
+    storage: { type: 'inmem', config: {} },
+    listeners: [{ host, port, tlsDisable: true, tlsCertFile: '', tlsKeyFile: '' }],
+    apiAddr: `http://${host}:${port}`,
+    defaultLeaseTtl: 0,
+    maxLeaseTtl: 0,
+    logLevel,
+    disableCache: true,
+    cacheSize: 0,
+    maxRequestSize: 32 * 1024 * 1024,
+  };
+}

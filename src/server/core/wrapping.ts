@@ -1,0 +1,80 @@
+// Response wrapping: instead of the response, the client gets a single-use wrapping token whose
+// cubbyhole holds the response; `sys/wrapping/unwrap` hands it over once. Vault's X-Vault-Wrap-TTL.
+
+import type { Core } from './core.js';
+import type { CoreRequest, CoreResponse } from './types.js';
+import type { TokenEntry } from '../token/types.js';
+import { getJson, putJson } from '../framework/json-storage.js';
+import { badRequest } from '../framework/errors.js';
+
+export const WRAPPING_POLICY = 'response-wrapping';
+const RESPONSE_KEY = 'response';
+
+/** The body stored for later unwrapping: Vault's envelope fields of the original response. */
+export interface WrappedBody {
+  data: Record<string, unknown> | null;
+  auth: CoreResponse['auth'];
+  lease_id: string;
+  lease_duration: number;
+  renewable: boolean;
+  warnings: string[] | null;
+}
+
+export async function wrapData(core: Core, body: WrappedBody, ttl: number, creationPath: string): Promise<NonNullable<CoreResponse['wrapInfo']>> {
+  if (ttl <= 0) throw badRequest('wrap TTL must be greater than zero');
+  const tokenMount = core.findMount('auth', 'auth/token/')!;
+  const auth = await core.issueToken({
+    policies: [WRAPPING_POLICY],
+    noDefaultPolicy: true,
+    path: creationPath,
+    authMount: tokenMount,
+    meta: {},
+    displayName: 'response-wrapping',
+    ttl,
+    maxTtl: ttl,
+    explicitMaxTtl: ttl,
+    period: 0,
+    numUses: 0,
+    renewable: false,
+    parentHash: '',
+    boundCidrs: [],
+    internalData: { wrapping: true, creationPath },
+  });
+  const entry = await core.tokens.lookup(auth.client_token);
+  if (!entry) throw new Error('wrapping token vanished');
+  await putJson(core.cubbyholeView(entry.idHash), RESPONSE_KEY, body);
+  return {
+    token: auth.client_token,
+    accessor: auth.accessor,
+    ttl,
+    creation_time: new Date(entry.creationTime * 1000).toISOString(),
+    creation_path: creationPath,
+    ...(body.auth ? { wrapped_accessor: body.auth.accessor } : {}),
+  };
+}
+
+export async function wrapResponse(core: Core, req: CoreRequest, out: CoreResponse, _token: TokenEntry | null): Promise<CoreResponse> {
+  const wrapInfo = await wrapData(
+    core,
+    { data: out.data, auth: out.auth, lease_id: out.leaseId, lease_duration: out.leaseDuration, renewable: out.renewable, warnings: out.warnings },
+    req.wrapTtl ?? 0,
+    req.path,
+  );
+  return { ...out, status: 200, data: null, auth: null, leaseId: '', leaseDuration: 0, renewable: false, wrapInfo, warnings: out.warnings };
+}
+
+/** Finds a live wrapping token; throws Vault's error when it is not one. */
+export async function wrappingTokenEntry(core: Core, token: string): Promise<TokenEntry> {
+  const entry = token ? await core.tokens.lookup(token) : null;
+  if (!entry || entry.internalData?.wrapping !== true) throw badRequest('wrapping token is not valid or does not exist');
+  return entry;
+}
+
+/** Returns the wrapped body and revokes the wrapping token (single use). */
+export async function unwrap(core: Core, token: string): Promise<WrappedBody> {
+  const entry = await wrappingTokenEntry(core, token);
+  const body = await getJson<WrappedBody>(core.cubbyholeView(entry.idHash), RESPONSE_KEY);
+  await core.tokens.revokeTree(entry.idHash);
+  if (!body) throw badRequest('wrapping token is not valid or does not exist');
+  return body;
+}

@@ -1,0 +1,213 @@
+// Leases: every leased secret a backend returns, and every token that can expire. Leases are stored
+// in the barrier (sys/expire/), restored into memory on unseal, renewed within their max TTL and
+// revoked when they expire (a once-a-second sweep, plus lookups that treat expired as gone).
+// Token leases are views of token records: lease ID `<token path>/<token hash>`.
+
+import { randomUUID } from 'node:crypto';
+import type { Clock, Lease, StorageView } from '../framework/types.js';
+import { getJson, listRecursive, putJson } from '../framework/json-storage.js';
+import { badRequest } from '../framework/errors.js';
+
+export interface LeaseEntry {
+  leaseId: string;
+  path: string;
+  mountPoint: string;
+  issueTime: number;
+  lastRenewalTime: number;
+  expireTime: number;
+  maxExpireTime: number;
+  renewable: boolean;
+  /** Salted hash of the token that obtained the secret; revoking the token revokes the lease. */
+  tokenHash: string;
+  internalData: Record<string, unknown>;
+}
+
+export interface LeaseView {
+  id: string;
+  issueTime: number;
+  expireTime: number;
+  lastRenewal: number;
+  renewable: boolean;
+  ttl: number;
+}
+
+/** What the manager needs from the rest of the core. */
+export interface ExpirationHooks {
+  revokeSecret(mountPoint: string, lease: Lease): Promise<void>;
+  renewSecret(mountPoint: string, lease: Lease, increment: number): Promise<{ ttl: number }>;
+  /** Token leases: lookup, renew and revoke go to the token store. */
+  tokenLease(leaseId: string): Promise<LeaseView | null>;
+  renewTokenLease(leaseId: string, increment: number): Promise<LeaseView>;
+  revokeTokenLease(leaseId: string): Promise<void>;
+  /** Token leases whose ID starts with prefix. */
+  tokenLeasesWithPrefix(prefix: string): Promise<string[]>;
+  /** Revokes every token that has expired. */
+  sweepExpiredTokens(): Promise<void>;
+  onError(err: unknown, leaseId: string): void;
+}
+
+const leaseKey = (id: string): string => `id/${id}`;
+
+export class ExpirationManager {
+  private leases = new Map<string, LeaseEntry>();
+  private timer: NodeJS.Timeout | null = null;
+  private sweeping = false;
+
+  constructor(
+    private readonly storage: StorageView,
+    private readonly clock: Clock,
+    private readonly hooks: ExpirationHooks,
+  ) {}
+
+  async restore(): Promise<void> {
+    this.leases.clear();
+    for (const key of await listRecursive(this.storage, 'id/')) {
+      const entry = await getJson<LeaseEntry>(this.storage, `id/${key}`);
+      if (entry) this.leases.set(entry.leaseId, entry);
+    }
+    this.timer = setInterval(() => void this.sweep(), 1000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.leases.clear();
+  }
+
+  async register(p: {
+    path: string;
+    mountPoint: string;
+    ttl: number;
+    maxTtl: number;
+    renewable: boolean;
+    tokenHash: string;
+    internalData: Record<string, unknown>;
+  }): Promise<LeaseEntry> {
+    const now = this.clock.now();
+    const maxExpireTime = p.maxTtl > 0 ? now + p.maxTtl * 1000 : 0;
+    let expireTime = now + p.ttl * 1000;
+    if (maxExpireTime > 0 && expireTime > maxExpireTime) expireTime = maxExpireTime;
+    const entry: LeaseEntry = {
+      leaseId: `${p.path.replace(/\/+$/, '')}/${randomUUID().replace(/-/g, '').slice(0, 24)}`,
+      path: p.path,
+      mountPoint: p.mountPoint,
+      issueTime: now,
+      lastRenewalTime: 0,
+      expireTime,
+      maxExpireTime,
+      renewable: p.renewable,
+      tokenHash: p.tokenHash,
+      internalData: p.internalData,
+    };
+    await putJson(this.storage, leaseKey(entry.leaseId), entry);
+    this.leases.set(entry.leaseId, entry);
+    return entry;
+  }
+
+  async lookup(leaseId: string): Promise<LeaseView | null> {
+    const e = this.live(leaseId);
+    if (e) return this.view(e);
+    return this.hooks.tokenLease(leaseId);
+  }
+
+  async renew(leaseId: string, increment: number): Promise<LeaseView> {
+    const e = this.live(leaseId);
+    if (!e) {
+      if (await this.hooks.tokenLease(leaseId)) return this.hooks.renewTokenLease(leaseId, increment);
+      throw badRequest('lease not found');
+    }
+    if (!e.renewable) throw badRequest('lease is not renewable');
+    const { ttl } = await this.hooks.renewSecret(e.mountPoint, this.toLease(e), increment);
+    const now = this.clock.now();
+    let expireTime = now + ttl * 1000;
+    if (e.maxExpireTime > 0 && expireTime > e.maxExpireTime) expireTime = e.maxExpireTime;
+    const next = { ...e, expireTime, lastRenewalTime: now };
+    await putJson(this.storage, leaseKey(leaseId), next);
+    this.leases.set(leaseId, next);
+    return this.view(next);
+  }
+
+  async revoke(leaseId: string): Promise<void> {
+    const e = this.leases.get(leaseId);
+    if (!e) {
+      if (await this.hooks.tokenLease(leaseId)) await this.hooks.revokeTokenLease(leaseId);
+      return;
+    }
+    await this.hooks.revokeSecret(e.mountPoint, this.toLease(e));
+    await this.storage.delete(leaseKey(leaseId));
+    this.leases.delete(leaseId);
+  }
+
+  async revokePrefix(prefix: string): Promise<number> {
+    const p = prefix.replace(/\/+$/, '');
+    const match = (id: string): boolean => id === p || id.startsWith(`${p}/`);
+    const ids = [...this.leases.keys()].filter(match);
+    for (const id of ids) await this.revoke(id);
+    const tokens = (await this.hooks.tokenLeasesWithPrefix(p)).filter(match);
+    for (const id of tokens) await this.hooks.revokeTokenLease(id);
+    return ids.length + tokens.length;
+  }
+
+  /** Revokes every secret lease obtained with this token (when the token is revoked). */
+  async revokeByToken(tokenHash: string): Promise<void> {
+    for (const e of [...this.leases.values()]) if (e.tokenHash === tokenHash) await this.revoke(e.leaseId);
+  }
+
+  /** Lease IDs (secret and token) one level below prefix, for LIST sys/leases/lookup/<prefix>. */
+  async listPrefix(prefix: string): Promise<string[]> {
+    const p = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+    const ids = [...this.leases.keys(), ...(await this.hooks.tokenLeasesWithPrefix(p.replace(/\/$/, '')))];
+    const out = new Set<string>();
+    for (const id of ids) {
+      if (!id.startsWith(p)) continue;
+      const rest = id.slice(p.length);
+      const slash = rest.indexOf('/');
+      out.add(slash >= 0 ? rest.slice(0, slash + 1) : rest);
+    }
+    return [...out].sort();
+  }
+
+  /** Revokes what has expired. Runs every second; tests call it directly after moving the clock. */
+  async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const now = this.clock.now();
+      for (const e of [...this.leases.values()]) {
+        if (e.expireTime <= now) {
+          try {
+            await this.revoke(e.leaseId);
+          } catch (err) {
+            this.hooks.onError(err, e.leaseId);
+          }
+        }
+      }
+      await this.hooks.sweepExpiredTokens();
+    } catch (err) {
+      this.hooks.onError(err, '');
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  private live(leaseId: string): LeaseEntry | null {
+    const e = this.leases.get(leaseId);
+    return e && e.expireTime > this.clock.now() ? e : null;
+  }
+
+  private view(e: LeaseEntry): LeaseView {
+    return {
+      id: e.leaseId,
+      issueTime: e.issueTime,
+      expireTime: e.expireTime,
+      lastRenewal: e.lastRenewalTime,
+      renewable: e.renewable,
+      ttl: Math.max(0, Math.round((e.expireTime - this.clock.now()) / 1000)),
+    };
+  }
+
+  private toLease(e: LeaseEntry): Lease {
+    return { leaseId: e.leaseId, path: e.path, issueTime: e.issueTime, expireTime: e.expireTime, internalData: e.internalData };
+  }
+}

@@ -1,0 +1,6 @@
+// The framework's public face for backends: types, errors, field helpers and storage helpers.
+
+export * from './types.js';
+export * from './errors.js';
+export { parseDurationSeconds, formatDuration } from './duration.js';
+export { getJson, putJson, listRecursive, subView } from './json-storage.js';

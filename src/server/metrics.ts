@@ -1,0 +1,39 @@
+// Prometheus metrics (prom-client) served at sys/metrics?format=prometheus: request counts and
+// latency by operation and status, seal state, and Node's process metrics.
+
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  observeRequest(operation: string, status: number, seconds: number): void;
+  setSealed(sealed: boolean): void;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'coffer_' });
+  const requests = new Counter({
+    name: 'coffer_core_handle_request_total',
+    help: 'Requests handled, by operation and HTTP status',
+    labelNames: ['operation', 'status'] as const,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'coffer_core_handle_request_seconds',
+    help: 'Time to handle a request, by operation',
+    labelNames: ['operation'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [registry],
+  });
+  const sealed = new Gauge({ name: 'coffer_core_unsealed', help: '1 when the server is unsealed', registers: [registry] });
+  return {
+    registry,
+    observeRequest(operation, status, seconds) {
+      requests.inc({ operation, status: String(status) });
+      latency.observe({ operation }, seconds);
+    },
+    setSealed(s) {
+      sealed.set(s ? 0 : 1);
+    },
+  };
+}

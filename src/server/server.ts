@@ -1,0 +1,81 @@
+// Starts a Coffer server: storage (with the read cache), the core, the HTTP listener(s), signal
+// handling; and dev mode, which also initializes, unseals, mounts KV v2 at secret/ and prints the
+// unseal key and root token as Vault's dev mode does.
+
+import { pino } from 'pino';
+import { readFileSync } from 'node:fs';
+import { Core } from './core/core.js';
+import { createStorage, withReadCache } from './storage/index.js';
+import { createApiHandler } from './http/handler.js';
+import { createListener, type Listener } from './http/listener.js';
+import { createMetrics } from './metrics.js';
+import type { Logger } from './framework/types.js';
+import type { ServerConfig } from './config.js';
+
+export interface RunningServer {
+  core: Core;
+  addresses: { address: string; port: number; tls: boolean }[];
+  close(): Promise<void>;
+}
+
+export interface DevOptions {
+  rootTokenId?: string;
+}
+
+export function createLogger(level: string): Logger {
+  return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination(2));
+}
+
+export async function startServer(config: ServerConfig, dev?: DevOptions): Promise<RunningServer & { unsealKey?: string; rootToken?: string }> {
+  const logger = createLogger(config.logLevel);
+  const physical = await createStorage(config.storage.type, config.storage.config);
+  const storage = config.disableCache ? physical : withReadCache(physical, config.cacheSize);
+  const metrics = createMetrics();
+  const core = new Core({
+    physical: storage,
+    logger,
+    defaultLeaseTtl: config.defaultLeaseTtl,
+    maxLeaseTtl: config.maxLeaseTtl,
+    storageType: config.storage.type,
+    metrics,
+  });
+  let unsealKey: string | undefined;
+  let rootToken: string | undefined;
+  if (dev) {
+    const init = await core.initialize(1, 1, dev.rootTokenId);
+    await core.unseal(init.keys[0]!);
+    await core.mount({ table: 'mounts', path: 'secret/', type: 'kv-v2', description: 'key/value secret storage' });
+    unsealKey = init.keys[0]!.toString('base64');
+    rootToken = init.rootToken;
+  }
+  metrics.setSealed(core.isSealed);
+
+  const handler = createApiHandler({ core, logger, maxRequestSize: config.maxRequestSize });
+  const listeners: Listener[] = [];
+  const addresses: RunningServer['addresses'] = [];
+  try {
+    for (const l of config.listeners) {
+      const tls = l.tlsDisable ? undefined : { cert: readFileSync(l.tlsCertFile), key: readFileSync(l.tlsKeyFile) };
+      const listener = createListener({ tls, handler });
+      const { port } = await listener.listen(l.port, l.host);
+      listeners.push(listener);
+      addresses.push({ address: l.host, port, tls: !l.tlsDisable });
+      logger.info({ address: `${l.host}:${port}`, tls: !l.tlsDisable }, 'listening');
+    }
+  } catch (e) {
+    for (const l of listeners) await l.close();
+    await core.close();
+    throw e;
+  }
+
+  return {
+    core,
+    addresses,
+    unsealKey,
+    rootToken,
+    async close() {
+      for (const l of listeners) await l.close();
+      await core.close();
+    },
+  };
+}

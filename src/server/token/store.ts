@@ -1,0 +1,195 @@
+// The token store: creates tokens, finds them by ID or accessor, renews and revokes them (children
+// first). Records live in the barrier under sys/token/, keyed by salted hashes; a small in-memory map
+// keeps the hot path (one lookup per request) off storage. Time comes from the injected clock.
+
+import type { Clock, StorageView } from '../framework/types.js';
+import { getJson, putJson } from '../framework/json-storage.js';
+import { newAccessor, newTokenId, saltedHash } from './ids.js';
+import { randomBytes } from 'node:crypto';
+import type { CreateTokenParams, TokenEntry } from './types.js';
+
+const SALT_KEY = 'salt';
+const idKey = (hash: string): string => `id/${hash}`;
+const accessorKey = (hash: string): string => `accessor/${hash}`;
+const parentKey = (parent: string, child: string): string => `parent/${parent}/${child}`;
+
+export interface TokenStoreHooks {
+  /** Called for every token being revoked, before its record is removed (revoke its leases, cubbyhole). */
+  onRevoke(entry: TokenEntry): Promise<void>;
+}
+
+export class TokenStore {
+  private salt: Buffer = Buffer.alloc(0);
+  private cache = new Map<string, TokenEntry | null>();
+  private hooks: TokenStoreHooks = { onRevoke: async () => {} };
+
+  constructor(
+    private readonly storage: StorageView,
+    private readonly clock: Clock,
+  ) {}
+
+  setHooks(hooks: TokenStoreHooks): void {
+    this.hooks = hooks;
+  }
+
+  /** Loads (or creates) the salt; call after every unseal. */
+  async setup(): Promise<void> {
+    this.cache.clear();
+    let salt = await this.storage.get(SALT_KEY);
+    if (!salt) {
+      salt = randomBytes(32);
+      await this.storage.put(SALT_KEY, salt);
+    }
+    this.salt = salt;
+  }
+
+  clearCache(): void {
+    this.cache.clear();
+    this.salt = Buffer.alloc(0);
+  }
+
+  hash(id: string): string {
+    return saltedHash(this.salt, id);
+  }
+
+  async create(p: CreateTokenParams): Promise<{ id: string; entry: TokenEntry }> {
+    const id = p.id ?? newTokenId();
+    const idHash = this.hash(id);
+    if (p.id && (await this.getByHash(idHash))) throw new Error('a token with this ID already exists');
+    const nowMs = this.clock.now();
+    const ttl = p.period && p.period > 0 ? p.period : p.ttl;
+    const explicitMax = p.explicitMaxTtl ?? 0;
+    // Periodic tokens ignore the mount's max TTL but keep an explicit max TTL, as in Vault.
+    const periodic = (p.period ?? 0) > 0;
+    const limits = [explicitMax, periodic ? 0 : (p.maxTtl ?? 0)].filter((x) => x > 0);
+    const maxExpireTime = limits.length > 0 ? nowMs + Math.min(...limits) * 1000 : 0;
+    let expireTime = ttl > 0 ? nowMs + ttl * 1000 : 0;
+    if (maxExpireTime > 0 && (expireTime === 0 || expireTime > maxExpireTime)) expireTime = maxExpireTime;
+    const entry: TokenEntry = {
+      idHash,
+      accessor: newAccessor(),
+      policies: p.policies,
+      path: p.path,
+      meta: p.meta ?? {},
+      displayName: p.displayName ?? 'token',
+      numUses: p.numUses ?? 0,
+      creationTime: Math.floor(nowMs / 1000),
+      creationTtl: expireTime > 0 ? Math.round((expireTime - nowMs) / 1000) : 0,
+      explicitMaxTtl: explicitMax,
+      period: p.period ?? 0,
+      renewable: (p.renewable ?? true) && expireTime > 0,
+      parentHash: p.parentHash ?? '',
+      expireTime,
+      maxExpireTime,
+      boundCidrs: p.boundCidrs ?? [],
+      authMount: p.authMount ?? 'auth/token/',
+      internalData: p.internalData,
+      entityId: '',
+      type: 'service',
+    };
+    await this.write(entry);
+    await putJson(this.storage, accessorKey(this.hash(entry.accessor)), { idHash, accessor: entry.accessor });
+    if (entry.parentHash) await this.storage.put(parentKey(entry.parentHash, idHash), Buffer.alloc(0));
+    return { id, entry };
+  }
+
+  /** The live record for a token ID, or null if it does not exist or has expired. */
+  async lookup(id: string): Promise<TokenEntry | null> {
+    if (typeof id !== 'string' || id === '') return null;
+    return this.getByHash(this.hash(id));
+  }
+
+  async getByHash(idHash: string): Promise<TokenEntry | null> {
+    let entry = this.cache.get(idHash);
+    if (entry === undefined) {
+      entry = await getJson<TokenEntry>(this.storage, idKey(idHash));
+      this.cache.set(idHash, entry);
+    }
+    if (entry && entry.expireTime > 0 && entry.expireTime <= this.clock.now()) return null;
+    return entry;
+  }
+
+  async lookupAccessor(accessor: string): Promise<TokenEntry | null> {
+    if (typeof accessor !== 'string' || accessor === '') return null;
+    const ref = await getJson<{ idHash: string }>(this.storage, accessorKey(this.hash(accessor)));
+    return ref ? this.getByHash(ref.idHash) : null;
+  }
+
+  async listAccessors(): Promise<string[]> {
+    const out: string[] = [];
+    for (const key of await this.storage.list('accessor/')) {
+      const ref = await getJson<{ accessor: string }>(this.storage, `accessor/${key}`);
+      if (ref) out.push(ref.accessor);
+    }
+    return out.sort();
+  }
+
+  /** Counts one use; a token whose last use this was is revoked after the request. Returns false if exhausted. */
+  async useToken(entry: TokenEntry): Promise<{ lastUse: boolean }> {
+    if (entry.numUses === 0) return { lastUse: false };
+    const next = { ...entry, numUses: entry.numUses - 1 };
+    if (next.numUses === 0) {
+      // Vault marks it as being in its last use (-1) and revokes after the request.
+      next.numUses = -1;
+      await this.write(next);
+      return { lastUse: true };
+    }
+    await this.write(next);
+    return { lastUse: false };
+  }
+
+  /** Extends a token's life as Vault does: period tokens reset to the period, others by increment, capped. */
+  async renew(entry: TokenEntry, increment: number): Promise<TokenEntry> {
+    if (!entry.renewable) throw new Error('lease is not renewable');
+    const nowMs = this.clock.now();
+    let ttl = entry.period > 0 ? entry.period : increment > 0 ? increment : entry.creationTtl;
+    let expireTime = nowMs + ttl * 1000;
+    if (entry.maxExpireTime > 0 && expireTime > entry.maxExpireTime) {
+      expireTime = entry.maxExpireTime;
+      ttl = Math.max(0, Math.round((expireTime - nowMs) / 1000));
+    }
+    const next = { ...entry, expireTime };
+    await this.write(next);
+    return next;
+  }
+
+  /** Revokes a token and, recursively, every token it created. */
+  async revokeTree(idHash: string): Promise<void> {
+    for (const child of await this.storage.list(`parent/${idHash}/`)) await this.revokeTree(child);
+    await this.revokeOne(idHash);
+  }
+
+  /** Revokes only this token; its children become orphans. */
+  async revokeOrphan(idHash: string): Promise<void> {
+    for (const child of await this.storage.list(`parent/${idHash}/`)) {
+      const entry = await getJson<TokenEntry>(this.storage, idKey(child));
+      if (entry) await this.write({ ...entry, parentHash: '' });
+      await this.storage.delete(parentKey(idHash, child));
+    }
+    await this.revokeOne(idHash);
+  }
+
+  /** Every stored token record, including expired ones not yet cleaned up (for restore and tidy). */
+  async allHashes(): Promise<string[]> {
+    return this.storage.list('id/');
+  }
+
+  async rawEntry(idHash: string): Promise<TokenEntry | null> {
+    return getJson<TokenEntry>(this.storage, idKey(idHash));
+  }
+
+  private async revokeOne(idHash: string): Promise<void> {
+    const entry = await getJson<TokenEntry>(this.storage, idKey(idHash));
+    if (!entry) return;
+    await this.hooks.onRevoke(entry);
+    await this.storage.delete(accessorKey(this.hash(entry.accessor)));
+    if (entry.parentHash) await this.storage.delete(parentKey(entry.parentHash, idHash));
+    await this.storage.delete(idKey(idHash));
+    this.cache.set(idHash, null);
+  }
+
+  private async write(entry: TokenEntry): Promise<void> {
+    await putJson(this.storage, idKey(entry.idHash), entry);
+    this.cache.set(entry.idHash, entry);
+  }
+}
