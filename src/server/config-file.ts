@@ -4,7 +4,7 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseHcl, type HclObject, type HclValue } from '../hcl/index.js';
+import { parseHclDocument, type HclDocument, type HclObject, type HclValue } from '../hcl/index.js';
 import { parseDurationSeconds } from './framework/duration.js';
 import { parseHostPort, type ListenerConfig, type ServerConfig } from './config.js';
 
@@ -158,9 +158,9 @@ function duration(file: string, key: string, v: HclValue | undefined): number {
   }
 }
 
-function parseListener(file: string, body: HclObject): ListenerConfig {
+function parseListener(doc: HclDocument, file: string, body: HclObject): ListenerConfig {
   for (const k of Object.keys(body)) {
-    if (!LISTENER_KEYS.has(k)) throw new Error(`${file}: unknown key "${k}" in listener "tcp"${suggest(k, LISTENER_KEYS)}`);
+    if (!LISTENER_KEYS.has(k)) throw new Error(`${doc.where(body, k)}: unknown key "${k}" in listener "tcp"${suggest(k, LISTENER_KEYS)}`);
   }
   const { host, port } = parseHostPort(scalar(file, 'address', body.address) || '127.0.0.1:8200');
   const tlsDisable = bool(file, 'tls_disable', body.tls_disable);
@@ -204,9 +204,10 @@ export function loadServerConfig(paths: string[]): ServerConfig {
   };
   for (const file of configFiles(paths)) {
     const text = readFileSync(file, 'utf8');
-    const doc = parseHcl(text, { filename: file });
+    const parsed = parseHclDocument(text, { filename: file });
+    const doc = parsed.value;
     for (const key of Object.keys(doc)) {
-      if (!KNOWN_KEYS.has(key)) throw new Error(`${file}: unknown key "${key}"${suggest(key, KNOWN_KEYS)}`);
+      if (!KNOWN_KEYS.has(key)) throw new Error(`${parsed.where(doc, key)}: unknown key "${key}"${suggest(key, KNOWN_KEYS)}`);
     }
     const storage = labeledBlocks(doc.storage ?? doc.backend);
     if (storage.length > 1) throw new Error(`${file}: only one storage block is allowed`);
@@ -217,7 +218,7 @@ export function loadServerConfig(paths: string[]): ServerConfig {
     }
     for (const l of labeledBlocks(doc.listener)) {
       if (l.label !== 'tcp') throw new Error(`${file}: listener "${l.label}" is not supported: use listener "tcp"`);
-      config.listeners.push(parseListener(file, l.body));
+      config.listeners.push(parseListener(parsed, file, l.body));
     }
     if (doc.api_addr !== undefined) config.apiAddr = scalar(file, 'api_addr', doc.api_addr);
     if (doc.default_lease_ttl !== undefined) config.defaultLeaseTtl = duration(file, 'default_lease_ttl', doc.default_lease_ttl);

@@ -6,7 +6,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export interface Metrics {
   registry: Registry;
   observeRequest(operation: string, status: number, seconds: number): void;
-  setSealed(sealed: boolean): void;
+  /** Where the seal gauge reads the current state from at scrape time. */
+  watchSeal(isSealed: () => boolean): void;
 }
 
 export function createMetrics(): Metrics {
@@ -25,15 +26,23 @@ export function createMetrics(): Metrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [registry],
   });
-  const sealed = new Gauge({ name: 'coffer_core_unsealed', help: '1 when the server is unsealed', registers: [registry] });
+  let isSealed: () => boolean = () => true;
+  new Gauge({
+    name: 'coffer_core_unsealed',
+    help: '1 when the server is unsealed',
+    registers: [registry],
+    collect() {
+      this.set(isSealed() ? 0 : 1);
+    },
+  });
   return {
     registry,
     observeRequest(operation, status, seconds) {
       requests.inc({ operation, status: String(status) });
       latency.observe({ operation }, seconds);
     },
-    setSealed(s) {
-      sealed.set(s ? 0 : 1);
+    watchSeal(fn) {
+      isSealed = fn;
     },
   };
 }

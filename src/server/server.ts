@@ -48,7 +48,7 @@ export async function startServer(config: ServerConfig, dev?: DevOptions): Promi
     unsealKey = init.keys[0]!.toString('base64');
     rootToken = init.rootToken;
   }
-  metrics.setSealed(core.isSealed);
+  metrics.watchSeal(() => core.isSealed);
 
   const handler = createApiHandler({ core, logger, maxRequestSize: config.maxRequestSize });
   const listeners: Listener[] = [];
