@@ -39,8 +39,8 @@ export function devConfig(listenAddress: string, logLevel = 'info'): ServerConfi
     defaultLeaseTtl: 0,
     maxLeaseTtl: 0,
     logLevel,
-    disableCache: true,
-    cacheSize: 0,
+    disableCache: false,
+    cacheSize: 131072,
     maxRequestSize: 32 * 1024 * 1024,
   };
 }

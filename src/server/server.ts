@@ -5,7 +5,7 @@
 import { pino } from 'pino';
 import { readFileSync } from 'node:fs';
 import { Core } from './core/core.js';
-import { createStorage, withReadCache } from './storage/index.js';
+import { createStorage } from './storage/index.js';
 import { createApiHandler } from './http/handler.js';
 import { createListener, type Listener } from './http/listener.js';
 import { createMetrics } from './metrics.js';
@@ -29,10 +29,10 @@ export function createLogger(level: string): Logger {
 export async function startServer(config: ServerConfig, dev?: DevOptions): Promise<RunningServer & { unsealKey?: string; rootToken?: string }> {
   const logger = createLogger(config.logLevel);
   const physical = await createStorage(config.storage.type, config.storage.config);
-  const storage = config.disableCache ? physical : withReadCache(physical, config.cacheSize);
   const metrics = createMetrics();
   const core = new Core({
-    physical: storage,
+    physical,
+    cacheSize: config.disableCache ? 0 : config.cacheSize,
     logger,
     defaultLeaseTtl: config.defaultLeaseTtl,
     maxLeaseTtl: config.maxLeaseTtl,

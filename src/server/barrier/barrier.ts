@@ -1,11 +1,15 @@
 // The security barrier: every value that reaches physical storage is AES-256-GCM encrypted with the
 // active key of the keyring (its key path as AAD); the keyring itself is encrypted by the root key,
 // which only exists in memory while unsealed. Only the seal configuration is stored in the clear.
+// An optional LRU keeps recently used entries decrypted (cache_size): whoever can read this process's
+// memory can read the keyring anyway, and it saves an AES-GCM open on every hot read. It is emptied
+// on seal.
 
 import { randomBytes } from 'node:crypto';
 import type { PhysicalStorage } from '../storage/types.js';
 import type { StorageView } from '../framework/types.js';
 import { open, seal, termOf } from './aead.js';
+import { createLru, type Lru } from '../storage/lru.js';
 
 export const KEYRING_PATH = 'core/keyring';
 export const SEAL_CONFIG_PATH = 'core/seal-config';
@@ -38,11 +42,15 @@ export class Barrier implements StorageView {
   private active: KeyTerm | null = null;
   private rootKey: Buffer | null = null;
   private encryptions = 0;
+  private readonly cache: Lru<Buffer | null> | null;
 
   constructor(
     private readonly physical: PhysicalStorage,
     private readonly now: () => number = Date.now,
-  ) {}
+    cacheSize = 0,
+  ) {
+    this.cache = cacheSize > 0 ? createLru<Buffer | null>(cacheSize) : null;
+  }
 
   get isSealed(): boolean {
     return this.active === null;
@@ -76,6 +84,7 @@ export class Barrier implements StorageView {
   }
 
   seal(): void {
+    this.cache?.clear();
     for (const t of this.terms.values()) t.key.fill(0);
     this.rootKey?.fill(0);
     this.terms.clear();
@@ -102,28 +111,36 @@ export class Barrier implements StorageView {
 
   async get(key: string): Promise<Buffer | null> {
     this.checkKey(key);
+    this.requireActive();
+    const cached = this.cache?.get(key);
+    if (cached?.hit) return cached.value === null ? null : Buffer.from(cached.value);
     const raw = await this.physical.get(key);
-    if (raw === null) return null;
-    const term = termOf(raw);
-    const k = this.terms.get(term);
-    if (!k) {
-      this.requireActive();
-      throw new Error(`no key for term ${term} of entry (corrupt storage?)`);
+    let plain: Buffer | null = null;
+    if (raw !== null) {
+      const term = termOf(raw);
+      const k = this.terms.get(term);
+      if (!k) throw new Error(`no key for term ${term} of entry (corrupt storage?)`);
+      plain = open(k.key, raw, key);
     }
-    return open(k.key, raw, key);
+    this.cache?.set(key, plain === null ? null : Buffer.from(plain));
+    return plain;
   }
 
   async put(key: string, value: Buffer): Promise<void> {
     this.checkKey(key);
     const active = this.requireActive();
     this.encryptions++;
+    this.cache?.delete(key);
     await this.physical.put(key, seal(active.key, active.term, value, key));
+    this.cache?.set(key, Buffer.from(value));
   }
 
   async delete(key: string): Promise<void> {
     this.checkKey(key);
     this.requireActive();
+    this.cache?.delete(key);
     await this.physical.delete(key);
+    this.cache?.set(key, null);
   }
 
   async list(prefix: string): Promise<string[]> {

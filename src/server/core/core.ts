@@ -42,6 +42,8 @@ export interface CoreOptions {
   /** seconds */
   defaultLeaseTtl?: number;
   maxLeaseTtl?: number;
+  /** Entries kept decrypted in memory (Vault's cache_size); 0 disables the cache. */
+  cacheSize?: number;
   /** Reported in seal-status (sqlite, postgresql, inmem). */
   storageType: string;
   metrics: Metrics;
@@ -83,7 +85,7 @@ export class Core {
     this.logger = opts.logger;
     this.defaultLeaseTtl = opts.defaultLeaseTtl || DEFAULT_TTL;
     this.maxLeaseTtl = opts.maxLeaseTtl || DEFAULT_TTL;
-    this.barrier = new Barrier(opts.physical, () => this.clock.now());
+    this.barrier = new Barrier(opts.physical, () => this.clock.now(), opts.cacheSize ?? 0);
     this.seal = new SealManager(opts.physical, this.barrier);
     this.tokens = new TokenStore(subView(this.barrier, 'sys/token/'), this.clock);
     this.policies = new PolicyStore(subView(this.barrier, 'sys/policy/'));
@@ -124,7 +126,7 @@ export class Core {
         const out: string[] = [];
         for (const h of await this.tokens.allHashes()) {
           const e = await this.tokens.rawEntry(h);
-          if (e && e.expireTime > 0) {
+          if (e && e.expireTime > this.clock.now()) {
             const id = `${e.path}/${h}`;
             if (id.startsWith(prefix)) out.push(id);
           }

@@ -4,3 +4,4 @@ export * from './types.js';
 export * from './errors.js';
 export { parseDurationSeconds, formatDuration } from './duration.js';
 export { getJson, putJson, listRecursive, subView } from './json-storage.js';
+export { hmacSha256Hex } from '../crypto/hmac.js';

@@ -1,7 +1,8 @@
 // Token IDs and accessors: `hvs.` followed by random base62 (Vault's service-token style), and the
 // salted hash under which a token is stored so that storage never holds a usable token ID.
 
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hmacSha256Hex } from '../crypto/hmac.js';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -18,12 +19,7 @@ export function randomBase62(length: number): string {
 export const newTokenId = (): string => `hvs.${randomBase62(24)}`;
 export const newAccessor = (): string => randomBase62(24);
 
-export function saltedHash(salt: Buffer, value: string): string {
-  return createHmac('sha256', salt).update(value).digest('hex');
-}
-
-export function constantTimeEqual(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
+/** hex(HMAC-SHA256(salt, value)); build once per salt, call per token. */
+export function saltedHasher(salt: Buffer): (value: string) => string {
+  return hmacSha256Hex(salt);
 }

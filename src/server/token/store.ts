@@ -4,7 +4,7 @@
 
 import type { Clock, StorageView } from '../framework/types.js';
 import { getJson, putJson } from '../framework/json-storage.js';
-import { newAccessor, newTokenId, saltedHash } from './ids.js';
+import { newAccessor, newTokenId, saltedHasher } from './ids.js';
 import { randomBytes } from 'node:crypto';
 import type { CreateTokenParams, TokenEntry } from './types.js';
 
@@ -19,7 +19,7 @@ export interface TokenStoreHooks {
 }
 
 export class TokenStore {
-  private salt: Buffer = Buffer.alloc(0);
+  private hasher: ((value: string) => string) | null = null;
   private cache = new Map<string, TokenEntry | null>();
   private hooks: TokenStoreHooks = { onRevoke: async () => {} };
 
@@ -40,16 +40,17 @@ export class TokenStore {
       salt = randomBytes(32);
       await this.storage.put(SALT_KEY, salt);
     }
-    this.salt = salt;
+    this.hasher = saltedHasher(salt);
   }
 
   clearCache(): void {
     this.cache.clear();
-    this.salt = Buffer.alloc(0);
+    this.hasher = null;
   }
 
   hash(id: string): string {
-    return saltedHash(this.salt, id);
+    if (!this.hasher) throw new Error('token store is not set up (sealed)');
+    return this.hasher(id);
   }
 
   async create(p: CreateTokenParams): Promise<{ id: string; entry: TokenEntry }> {

@@ -5,7 +5,8 @@
 //   versions/<hmac("v|" + path + "|" + n)>  the data of version n, as JSON
 //   index/<hmac("d|" + folder)>         the names directly inside a folder, for LIST (see list_index.ts)
 
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hmacSha256Hex } from '../../framework/index.js';
 import type { StorageView } from '../../framework/index.js';
 
 const SALT_KEY = 'salt';
@@ -18,7 +19,7 @@ export interface StorageKeys {
 }
 
 function keysFor(salt: Buffer): StorageKeys {
-  const mac = (s: string): string => createHmac('sha256', salt).update(s).digest('hex');
+  const mac = hmacSha256Hex(salt);
   // Reads hash the same few names over and over; remember recent ones (cleared when full).
   const cache = new Map<string, string>();
   const named = (input: string, prefix: string): string => {
