@@ -110,6 +110,49 @@ export async function openSqliteStorage(options: SqliteOptions): Promise<Physica
     return names.sort(compareKeys);
   });
 
+  // Group commit: writes that arrive while the event loop is busy are committed together in one
+  // transaction (one fsync), and each promise resolves only after the commit that holds it. With
+  // better-sqlite3's synchronous API a commit blocks the loop, so one fsync per put would serialize
+  // every writer behind every other writer's fsync.
+  interface PendingWrite {
+    run: () => void;
+    resolve: () => void;
+    reject: (err: unknown) => void;
+  }
+  let queue: PendingWrite[] = [];
+  let scheduled = false;
+  const commitAll = db.transaction((ops: PendingWrite[]) => {
+    for (const op of ops) op.run();
+  });
+  const flush = (): void => {
+    scheduled = false;
+    const ops = queue;
+    queue = [];
+    if (ops.length === 0) return;
+    try {
+      commitAll(ops);
+      for (const op of ops) op.resolve();
+    } catch {
+      // One bad write must not fail its neighbours: retry each in its own transaction.
+      for (const op of ops) {
+        try {
+          op.run();
+          op.resolve();
+        } catch (err) {
+          op.reject(err);
+        }
+      }
+    }
+  };
+  const enqueue = (run: () => void): Promise<void> =>
+    new Promise((resolve, reject) => {
+      queue.push({ run, resolve, reject });
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    });
+
   let closed = false;
   return {
     async get(key) {
@@ -124,14 +167,15 @@ export async function openSqliteStorage(options: SqliteOptions): Promise<Physica
       validateKey(key);
       validateValue(value);
       const { parentPath, path: dir, key: name } = splitKey(key);
-      putStmt.run(parentPath, dir, name, value);
+      const copy = Buffer.from(value);
+      return enqueue(() => void putStmt.run(parentPath, dir, name, copy));
     },
 
     async delete(key) {
       assertOpen(closed, 'sqlite');
       validateKey(key);
       const { path: dir, key: name } = splitKey(key);
-      deleteStmt.run(dir, name);
+      return enqueue(() => void deleteStmt.run(dir, name));
     },
 
     async list(prefix) {
@@ -143,6 +187,7 @@ export async function openSqliteStorage(options: SqliteOptions): Promise<Physica
     async close() {
       if (closed) return;
       closed = true;
+      flush();
       db.close();
     },
   };
