@@ -74,3 +74,17 @@ test('no token, a bad token, and a sealed path answer as Vault does', async () =
   const bearer = await api(srv.addr, 'GET', 'secret/data/myapp/config', { headers: { Authorization: 'Bearer dev-root' } });
   assert.equal(bearer.status, 200);
 });
+
+test('sys/seal needs sudo, seals the server, and the printed unseal key opens it again', async () => {
+  const t = (await api(srv.addr, 'POST', 'auth/token/create', { token: 'dev-root', body: { policies: ['myapp'] } })).body.auth.client_token;
+  assert.equal((await api(srv.addr, 'PUT', 'sys/seal', { token: t })).status, 403);
+  assert.equal((await api(srv.addr, 'PUT', 'sys/seal', { token: 'dev-root' })).status, 204);
+  let st = await api(srv.addr, 'GET', 'sys/seal-status');
+  for (let i = 0; i < 20 && !st.body.sealed; i++) st = await api(srv.addr, 'GET', 'sys/seal-status');
+  assert.equal(st.body.sealed, true);
+  assert.equal((await api(srv.addr, 'GET', 'secret/data/myapp/config', { token: 'dev-root' })).status, 503);
+  const un = await api(srv.addr, 'PUT', 'sys/unseal', { body: { key: srv.unsealKey } });
+  assert.equal(un.body.sealed, false, un.text);
+  const read = await api(srv.addr, 'GET', 'secret/data/myapp/config', { token: t });
+  assert.equal(read.body.data.data.aws_access_key_id, 'AKIA123');
+});

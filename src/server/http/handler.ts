@@ -154,34 +154,13 @@ export function createApiHandler(opts: HandlerOptions): (req: IncomingMessage, r
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let url: URL;
+    // The path is taken from the raw request target, never through URL normalization, which
+    // would silently resolve `..` and `.` segments before we could refuse them.
     const rawTarget = req.url ?? '/';
-    const rawPath = rawTarget.split('?')[0]!;
-    if (rawPath.startsWith('/v1/')) {
-      // Checked before URL parsing, which would silently resolve `..` and `.` segments.
-      let decoded: string;
-      try {
-        decoded = decodeURIComponent(rawPath.slice(4));
-      } catch {
-        sendError(res, 400, ['invalid percent-encoding in request path']);
-        req.resume();
-        return;
-      }
-      try {
-        validateRequestPath(decoded);
-      } catch (e) {
-        sendError(res, (e as CofferError).status, [(e as CofferError).message]);
-        req.resume();
-        return;
-      }
-    }
-    try {
-      url = new URL(rawTarget, 'http://coffer');
-    } catch {
-      sendError(res, 400, ['invalid request URL']);
-      return;
-    }
-    const path = apiPath(url.pathname);
+    const q = rawTarget.indexOf('?');
+    const rawPath = q >= 0 ? rawTarget.slice(0, q) : rawTarget;
+    const query = new URLSearchParams(q >= 0 ? rawTarget.slice(q + 1) : '');
+    const path = apiPath(rawPath);
     if (path === undefined) {
       sendError(res, 404, []);
       req.resume();
@@ -192,14 +171,21 @@ export function createApiHandler(opts: HandlerOptions): (req: IncomingMessage, r
       req.resume();
       return;
     }
-    const operation = operationFor(req.method ?? '', url.searchParams);
+    try {
+      validateRequestPath(path);
+    } catch (e) {
+      sendError(res, (e as CofferError).status, [(e as CofferError).message]);
+      req.resume();
+      return;
+    }
+    const operation = operationFor(req.method ?? '', query);
     if (!operation) {
       sendError(res, 405, [`unsupported method ${req.method ?? ''}`]);
       req.resume();
       return;
     }
 
-    let data: Record<string, unknown> = queryData(url.searchParams);
+    let data: Record<string, unknown> = q >= 0 ? queryData(query) : {};
     if (operation !== 'read' || req.headers['content-length'] || req.headers['transfer-encoding']) {
       let raw: Buffer;
       try {
