@@ -32,7 +32,7 @@ import { cubbyholeBackendFactory } from '../engines/cubbyhole/index.js';
 import { AuditBroker } from '../audit/broker.js';
 import type { AuditMeta } from '../audit/types.js';
 import { wrapResponse } from './wrapping.js';
-import { ipInCidrs } from './cidr.js';
+import { ipInCidrs } from '../framework/cidr.js';
 import type { Metrics } from '../metrics.js';
 
 export interface CoreOptions {

@@ -5,3 +5,5 @@ export * from './errors.js';
 export { parseDurationSeconds, formatDuration } from './duration.js';
 export { getJson, putJson, listRecursive, subView } from './json-storage.js';
 export { hmacSha256Hex } from '../crypto/hmac.js';
+export { parseCidrs, ipInCidrs } from './cidr.js';
+export { TOKEN_FIELDS, DEFAULT_TOKEN_PARAMS, parseTokenParams, tokenParamsData, authFromTokenParams, type TokenParams } from './token-fields.js';

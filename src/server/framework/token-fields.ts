@@ -1,0 +1,121 @@
+// The token_* fields every auth method's roles share (Vault's sdk/helper/tokenutil): parsing with
+// Vault's validation, echoing them on role reads, and turning them into the AuthRequest of a login.
+
+import type { AuthRequest, FieldData, FieldSchema } from './types.js';
+import { badRequest } from './errors.js';
+import { parseCidrs } from './cidr.js';
+
+export const TOKEN_FIELDS: Record<string, FieldSchema> = {
+  token_ttl: { type: 'duration', description: 'Default TTL of tokens issued by this role' },
+  token_max_ttl: { type: 'duration', description: 'Maximum TTL of tokens issued by this role' },
+  token_policies: { type: 'strings', description: 'Policies attached to issued tokens' },
+  policies: { type: 'strings', description: 'Deprecated: use token_policies' },
+  token_bound_cidrs: { type: 'strings', description: 'CIDR blocks issued tokens may be used from' },
+  token_explicit_max_ttl: { type: 'duration', description: 'Hard cap on the TTL of issued tokens, renewals included' },
+  token_no_default_policy: { type: 'bool', description: 'Do not add the default policy' },
+  token_num_uses: { type: 'int', description: 'Uses allowed per issued token (0: unlimited)' },
+  token_period: { type: 'duration', description: 'Makes issued tokens periodic with this period' },
+  token_type: { type: 'string', description: 'service (default) or default' },
+};
+
+export interface TokenParams {
+  ttl: number;
+  maxTtl: number;
+  policies: string[];
+  boundCidrs: string[];
+  explicitMaxTtl: number;
+  noDefaultPolicy: boolean;
+  numUses: number;
+  period: number;
+  type: string;
+}
+
+export const DEFAULT_TOKEN_PARAMS: TokenParams = {
+  ttl: 0,
+  maxTtl: 0,
+  policies: [],
+  boundCidrs: [],
+  explicitMaxTtl: 0,
+  noDefaultPolicy: false,
+  numUses: 0,
+  period: 0,
+  type: 'default',
+};
+
+/** Applies the token_* fields the client sent on top of `base` (a role being updated, or the defaults). */
+export function parseTokenParams(fields: FieldData, base: TokenParams = DEFAULT_TOKEN_PARAMS): TokenParams {
+  const p: TokenParams = { ...base };
+  const set = <K extends keyof TokenParams>(field: string, key: K): void => {
+    if (fields.has(field)) p[key] = fields.get<TokenParams[K]>(field);
+  };
+  set('token_ttl', 'ttl');
+  set('token_max_ttl', 'maxTtl');
+  set('token_explicit_max_ttl', 'explicitMaxTtl');
+  set('token_no_default_policy', 'noDefaultPolicy');
+  set('token_num_uses', 'numUses');
+  set('token_period', 'period');
+  set('token_bound_cidrs', 'boundCidrs');
+  if (fields.has('token_policies') && fields.has('policies')) throw badRequest('"token_policies" and "policies" cannot both be given; use token_policies');
+  if (fields.has('token_policies')) p.policies = fields.get<string[]>('token_policies');
+  else if (fields.has('policies')) p.policies = fields.get<string[]>('policies');
+  p.policies = [...new Set(p.policies.map((x) => x.trim().toLowerCase()).filter((x) => x !== ''))];
+  if (fields.has('token_type')) {
+    const t = fields.get<string>('token_type').toLowerCase();
+    if (t !== 'service' && t !== 'default' && t !== 'default-service') throw badRequest(`invalid "token_type" "${t}": only "service" and "default" are supported`);
+    p.type = t;
+  }
+  for (const [name, v] of [
+    ['token_ttl', p.ttl],
+    ['token_max_ttl', p.maxTtl],
+    ['token_explicit_max_ttl', p.explicitMaxTtl],
+    ['token_period', p.period],
+    ['token_num_uses', p.numUses],
+  ] as const) {
+    if (v < 0) throw badRequest(`"${name}" must not be negative`);
+  }
+  if (p.maxTtl > 0 && p.ttl > p.maxTtl) throw badRequest('"token_ttl" cannot be greater than "token_max_ttl"');
+  try {
+    parseCidrs(p.boundCidrs);
+  } catch (e) {
+    throw badRequest(`invalid "token_bound_cidrs": ${(e as Error).message}`);
+  }
+  return p;
+}
+
+/** The token_* fields as a role read shows them (Vault also echoes legacy `policies`). */
+export function tokenParamsData(p: TokenParams): Record<string, unknown> {
+  return {
+    token_ttl: p.ttl,
+    token_max_ttl: p.maxTtl,
+    token_policies: p.policies,
+    policies: p.policies,
+    token_bound_cidrs: p.boundCidrs,
+    token_explicit_max_ttl: p.explicitMaxTtl,
+    token_no_default_policy: p.noDefaultPolicy,
+    token_num_uses: p.numUses,
+    token_period: p.period,
+    token_type: p.type,
+  };
+}
+
+/** The AuthRequest of a successful login under a role with these token parameters. */
+export function authFromTokenParams(
+  p: TokenParams,
+  login: { metadata: Record<string, string>; displayName: string; alias?: AuthRequest['alias']; internalData?: Record<string, unknown> },
+): AuthRequest {
+  return {
+    policies: p.policies,
+    metadata: login.metadata,
+    displayName: login.displayName,
+    ttl: p.ttl,
+    maxTtl: p.maxTtl,
+    period: p.period,
+    explicitMaxTtl: p.explicitMaxTtl,
+    numUses: p.numUses,
+    renewable: true,
+    noDefaultPolicy: p.noDefaultPolicy,
+    boundCidrs: p.boundCidrs,
+    alias: login.alias,
+    internalData: login.internalData,
+  };
+}
