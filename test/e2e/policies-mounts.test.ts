@@ -144,3 +144,9 @@ test('sys/auth lists the token method and tunes it; unknown auth types are refus
   const bad = await api(srv.addr, 'POST', 'sys/auth/foo', { token: R, body: { type: 'nosuch' } });
   assert.equal(bad.status, 400);
 });
+
+test('a request to an auth path where nothing is mounted names the enabled auth paths', async () => {
+  const r = await api(srv.addr, 'POST', 'auth/kubernetes/role/my-role', { token: R, body: { policies: ['x'] } });
+  assert.equal(r.status, 404);
+  assert.match(r.body.errors[0], /No auth method is enabled at "auth\/kubernetes\/"; enabled auth paths: auth\/token/);
+});

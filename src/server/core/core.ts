@@ -463,7 +463,7 @@ export class Core {
       validateRequestPath(req.path);
       if (this.barrier.isSealed && !SEALED_OK.has(req.path)) throw sealed();
       const m = this.route(req.path);
-      if (!m) throw notFound(`no handler for route "${req.path}". route entry not found.`);
+      if (!m) throw notFound(noRouteMessage(req.path, this.tables.auth));
       auditMeta = {
         mountType: m.entry.type,
         mountPoint: m.entry.path,
@@ -592,6 +592,15 @@ export class Core {
       throw err ?? new CofferError(500, message);
     }
   }
+}
+
+/** Vault's "no handler for route"; for auth/ paths it also names the auth methods that are enabled. */
+function noRouteMessage(path: string, auth: MountEntry[]): string {
+  const base = `no handler for route "${path}". route entry not found.`;
+  if (!path.startsWith('auth/')) return base;
+  const mount = path.split('/').slice(0, 2).join('/');
+  const enabled = auth.map((e) => e.path.replace(/\/$/, '')).sort();
+  return `${base} No auth method is enabled at "${mount}/"; enabled auth paths: ${enabled.join(', ')}`;
 }
 
 /** Rejects `..`, `.` and empty segments (a trailing slash is allowed: it means a folder). */
