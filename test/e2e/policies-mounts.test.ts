@@ -150,3 +150,13 @@ test('a request to an auth path where nothing is mounted names the enabled auth 
   assert.equal(r.status, 404);
   assert.match(r.body.errors[0], /No auth method is enabled at "auth\/kubernetes\/"; enabled auth paths: auth\/token/);
 });
+
+test('a policy path under KV v2 without data/ warns and names the path meant (the tutorial mistake)', async () => {
+  const w = await api(srv.addr, 'PUT', 'sys/policy/myappp-policy', { token: R, body: { policy: 'path "secret/top-secret/data" {\n  capabilities = ["read", "list"]\n}\npath "secret/myapp/*" { capabilities = ["read"] }\npath "secret/data/ok/*" { capabilities = ["read"] }\npath "secret/*" { capabilities = ["list"] }' } });
+  assert.equal(w.status, 200, w.text);
+  assert.equal(w.body.warnings.length, 2);
+  assert.match(w.body.warnings[0], /"secret\/top-secret\/data".*Did you mean "secret\/data\/top-secret" \(and "secret\/metadata\/top-secret" for list\)/);
+  assert.match(w.body.warnings[1], /Did you mean "secret\/data\/myapp\/\*"/);
+  const clean = await api(srv.addr, 'PUT', 'sys/policy/fine', { token: R, body: { policy: 'path "secret/data/myapp/*" { capabilities = ["read"] }' } });
+  assert.equal(clean.status, 204);
+});

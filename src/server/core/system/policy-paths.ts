@@ -2,7 +2,8 @@
 // "what may this token do on these paths", with Vault's shapes for both the old and the new API.
 
 import type { Core } from '../core.js';
-import type { PathDef, Request } from '../../framework/types.js';
+import type { PathDef, Request, Response } from '../../framework/types.js';
+import { kvV2PolicyWarnings } from '../diagnostics.js';
 import { badRequest } from '../../framework/errors.js';
 
 async function capabilitiesOf(core: Core, policies: string[], paths: string[]): Promise<Record<string, unknown>> {
@@ -26,10 +27,11 @@ export function policyPaths(core: Core): PathDef[] {
     if (!p) return null;
     return newApi ? { data: { name: p.name, policy: p.raw }, topLevelData: false } : { data: { name: p.name, rules: p.raw }, topLevelData: true };
   };
-  const write = async (name: string, raw: string) => {
+  const write = async (name: string, raw: string): Promise<Response | null> => {
     if (raw.trim() === '') throw badRequest("'policy' parameter not supplied or empty");
-    await core.policies.write(name, raw);
-    return null;
+    const policy = await core.policies.write(name, raw);
+    const warnings = [...policy.warnings, ...kvV2PolicyWarnings(policy, core.mountTable('mounts'))];
+    return warnings.length > 0 ? { data: null, warnings } : null;
   };
   const nameFields = { name: { type: 'string' as const }, policy: { type: 'string' as const }, rules: { type: 'string' as const } };
   return [
