@@ -20,6 +20,8 @@ export interface TokenStoreHooks {
 
 export class TokenStore {
   private hasher: ((value: string) => string) | null = null;
+  /** Recent token -> salted hash, so the per-request lookup skips the HMAC (cleared when full or sealed). */
+  private hashes = new Map<string, string>();
   private cache = new Map<string, TokenEntry | null>();
   private hooks: TokenStoreHooks = { onRevoke: async () => {} };
 
@@ -45,12 +47,18 @@ export class TokenStore {
 
   clearCache(): void {
     this.cache.clear();
+    this.hashes.clear();
     this.hasher = null;
   }
 
   hash(id: string): string {
+    const known = this.hashes.get(id);
+    if (known !== undefined) return known;
     if (!this.hasher) throw new Error('token store is not set up (sealed)');
-    return this.hasher(id);
+    const h = this.hasher(id);
+    if (this.hashes.size >= 10000) this.hashes.clear();
+    this.hashes.set(id, h);
+    return h;
   }
 
   async create(p: CreateTokenParams): Promise<{ id: string; entry: TokenEntry }> {
