@@ -3,6 +3,9 @@
 
 import type { BackendFactory } from '../framework/types.js';
 import { kvBackendFactory } from '../engines/kv/index.js';
+import { approleBackendFactory } from '../auth/approle/index.js';
+import { userpassBackendFactory } from '../auth/userpass/index.js';
+import { kubernetesBackendFactory } from '../auth/kubernetes/index.js';
 
 export interface BackendType {
   factory: BackendFactory;
@@ -19,7 +22,11 @@ export const SECRET_ENGINE_TYPES: Record<string, BackendType> = {
   generic: { factory: kvBackendFactory, canonical: 'kv', options: { version: '1' } },
 };
 
-export const AUTH_METHOD_TYPES: Record<string, BackendType> = {};
+export const AUTH_METHOD_TYPES: Record<string, BackendType> = {
+  approle: { factory: approleBackendFactory, canonical: 'approle' },
+  userpass: { factory: userpassBackendFactory, canonical: 'userpass' },
+  kubernetes: { factory: kubernetesBackendFactory, canonical: 'kubernetes' },
+};
 
 /** Mount paths users may not enable or disable. */
 export const PROTECTED_MOUNTS = ['sys/', 'cubbyhole/', 'auth/token/', 'identity/'];
