@@ -1,7 +1,8 @@
 // AES-256-GCM sealing of one value. Layout: [term u32 BE][version 0x01][nonce 12][ciphertext][tag 16].
 // The storage key is the additional authenticated data, so a value moved to another key fails to open.
 
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { randomBytesPooled } from '../crypto/random.js';
 
 const VERSION = 1;
 const HEADER = 5;
@@ -9,7 +10,7 @@ const NONCE = 12;
 const TAG = 16;
 
 export function seal(key: Buffer, term: number, plaintext: Buffer, aad: string): Buffer {
-  const nonce = randomBytes(NONCE);
+  const nonce = randomBytesPooled(NONCE);
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(Buffer.from(aad, 'utf8'));
   const ct = cipher.update(plaintext);

@@ -1,6 +1,7 @@
 // In-memory physical backend (Vault's "inmem"): for dev mode and tests; nothing survives the process.
-// Keys are kept in a sorted array (UTF-8 byte order, like the SQL backends), so list() jumps
-// over each child folder with a binary search instead of scanning unrelated keys.
+// Keys are listed from a sorted array (UTF-8 byte order, like the SQL backends), so list() jumps
+// over each child folder with a binary search instead of scanning unrelated keys. The array is
+// rebuilt lazily on the first list() after keys were added or removed, so writes stay O(1).
 
 import type { PhysicalStorage } from './types.js';
 import {
@@ -27,7 +28,8 @@ function lowerBound(sorted: readonly string[], target: string): number {
 
 export function createMemoryStorage(): PhysicalStorage {
   const values = new Map<string, Buffer>();
-  const sortedKeys: string[] = [];
+  let sorted: string[] | null = [];
+  const sortedKeys = (): string[] => (sorted ??= [...values.keys()].sort(compareKeys));
   let closed = false;
 
   return {
@@ -42,24 +44,24 @@ export function createMemoryStorage(): PhysicalStorage {
       assertOpen(closed, 'memory');
       validateKey(key);
       validateValue(value);
-      if (!values.has(key)) sortedKeys.splice(lowerBound(sortedKeys, key), 0, key);
+      if (!values.has(key)) sorted = null;
       values.set(key, Buffer.from(value));
     },
 
     async delete(key) {
       assertOpen(closed, 'memory');
       validateKey(key);
-      if (!values.delete(key)) return;
-      sortedKeys.splice(lowerBound(sortedKeys, key), 1);
+      if (values.delete(key)) sorted = null;
     },
 
     async list(prefix) {
       assertOpen(closed, 'memory');
       validatePrefix(prefix);
       const result: string[] = [];
-      let i = lowerBound(sortedKeys, prefix);
-      while (i < sortedKeys.length) {
-        const key = sortedKeys[i] as string;
+      const keys = sortedKeys();
+      let i = lowerBound(keys, prefix);
+      while (i < keys.length) {
+        const key = keys[i] as string;
         if (!key.startsWith(prefix)) break;
         const rest = key.slice(prefix.length);
         if (!rest.includes('/')) {
@@ -69,7 +71,7 @@ export function createMemoryStorage(): PhysicalStorage {
         }
         const folder = firstFolder(rest);
         result.push(folder);
-        i = lowerBound(sortedKeys, folderUpperBound(prefix + folder));
+        i = lowerBound(keys, folderUpperBound(prefix + folder));
       }
       // Keys are in byte order, and a child's name sorts like the key it came from.
       return result;
@@ -78,7 +80,7 @@ export function createMemoryStorage(): PhysicalStorage {
     async close() {
       closed = true;
       values.clear();
-      sortedKeys.length = 0;
+      sorted = [];
     },
   };
 }

@@ -1,7 +1,7 @@
 // Token IDs and accessors: `hvs.` followed by random base62 (Vault's service-token style), and the
 // salted hash under which a token is stored so that storage never holds a usable token ID.
 
-import { randomBytes } from 'node:crypto';
+import { randomBytesPooled } from '../crypto/random.js';
 import { hmacSha256Hex } from '../crypto/hmac.js';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -9,7 +9,7 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 export function randomBase62(length: number): string {
   let out = '';
   while (out.length < length) {
-    for (const b of randomBytes(length * 2)) {
+    for (const b of randomBytesPooled(length * 2)) {
       if (b < 248 && out.length < length) out += BASE62[b % 62];
     }
   }
