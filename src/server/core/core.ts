@@ -547,7 +547,8 @@ export class Core {
           path: req.path,
           authMount,
           meta: a.metadata,
-          displayName: a.displayName,
+          // As Vault's core does: the mount path prefixes the method's name ("auth/k8s/" -> "k8s-").
+          displayName: `${m.entry.path.replace(/^auth\//, '').replace(/\//g, '-')}${a.displayName}`.replace(/-+$/, ''),
           ttl: a.ttl,
           maxTtl: a.maxTtl,
           explicitMaxTtl: a.explicitMaxTtl,

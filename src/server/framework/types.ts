@@ -85,6 +85,7 @@ export interface LeaseRequest {
 export interface AuthRequest {
   policies: string[];
   metadata: Record<string, string>;
+  /** The method's part of the display name; the core prefixes the mount path, as Vault does. */
   displayName: string;
   /** seconds; 0 means the mount's default */
   ttl: number;

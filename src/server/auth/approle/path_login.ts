@@ -6,7 +6,6 @@
 
 import { authFromTokenParams, badRequest, ipInCidrs, type PathDef } from '../../framework/index.js';
 import { cidrsSubset } from './cidrs.js';
-import { loginDisplayName } from './display_name.js';
 import type { ApproleState } from './state.js';
 
 export const INVALID_CREDENTIALS = 'invalid role or secret ID';
@@ -63,7 +62,7 @@ export function pathLogin(st: ApproleState): PathDef {
           metadata.role_name = role.name;
           const auth = authFromTokenParams(role.token, {
             metadata,
-            displayName: loginDisplayName(st.mountPoint, ''),
+            displayName: '',
             alias: { name: role.roleId, metadata },
             internalData: { role_name: role.name },
           });

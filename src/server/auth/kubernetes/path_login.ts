@@ -174,11 +174,10 @@ export function pathLogin(deps: LoginDeps): PathDef {
             service_account_secret_name: sa.secretName,
           };
           annotations = { ...annotations, ...saMeta };
-          const source = req.mountPoint.replace(/^auth\//, '').replace(/\//g, '-');
           return {
             auth: authFromTokenParams(role.token, {
               metadata: { ...saMeta, role: roleName },
-              displayName: `${source}${sa.namespace}-${sa.name}`.replace(/-$/, ''),
+              displayName: `${sa.namespace}-${sa.name}`,
               alias: { name: role.alias_name_source === 'serviceaccount_name' ? `${sa.namespace}/${sa.name}` : sa.uid, metadata: annotations },
               internalData: { role: roleName, service_account_name: sa.name, service_account_namespace: sa.namespace, service_account_uid: sa.uid },
             }),

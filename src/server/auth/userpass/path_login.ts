@@ -4,7 +4,6 @@
 // with metadata {username} and display name "<mount>-<username>" (e.g. "userpass-alice").
 
 import { authFromTokenParams, badRequest, ipInCidrs, permissionDenied, type PathDef } from '../../framework/index.js';
-import { loginDisplayName } from './display_name.js';
 import { burnDummyHash, verifyPassword } from './password_hash.js';
 import { USERNAME, USERNAME_FIELD } from './path_users.js';
 import { getUser } from './user_store.js';
@@ -30,7 +29,7 @@ export function pathLogin(mountPoint: string): PathDef {
         return {
           auth: authFromTokenParams(user.token, {
             metadata,
-            displayName: loginDisplayName(mountPoint, username),
+            displayName: username,
             alias: { name: username },
             internalData: { username, policies: user.token.policies },
           }),

@@ -16,7 +16,7 @@ describe('approle: login', () => {
     assert.deepEqual(l.auth, {
       policies: ['dev', 'ops'],
       metadata: { tag1: 'production', role_name: 'app' },
-      displayName: 'approle',
+      displayName: '',
       ttl: 1200,
       maxTtl: 1800,
       period: 0,
@@ -134,7 +134,7 @@ describe('approle: login', () => {
     const h = await approle({ mountPoint: 'auth/team/approle/' });
     const id = await role(h, 'app');
     const s = await secretId(h, 'app');
-    assert.equal((await login(h, id, s.secret_id)).auth?.displayName, 'team-approle');
+    assert.equal((await login(h, id, s.secret_id)).auth?.displayName, '', 'the core adds the mount prefix');
   });
 });
 

@@ -37,7 +37,7 @@ describe('kubernetes login', () => {
       service_account_secret_name: '',
       service_account_uid: mySa.uid,
     });
-    assert.equal(auth.displayName, 'kubernetes-app-namespace-my-sa');
+    assert.equal(auth.displayName, 'app-namespace-my-sa', 'the core adds the mount prefix');
     assert.equal(auth.alias!.name, mySa.uid);
     assert.equal(auth.alias!.metadata!.service_account_name, 'my-sa');
     assert.equal(auth.renewable, true);
