@@ -4,7 +4,7 @@
 // stay those set at login (Coffer's renewAuth can refuse but not change them).
 
 import { badRequest, type BackendFactory } from '../../framework/index.js';
-import { createKeyedLock } from './locks.js';
+import { createKeyedLock } from '../../framework/index.js';
 import { pathLogin } from './path_login.js';
 import { pathRole, pathRoleList } from './path_role.js';
 import { pathsRoleFields } from './path_role_fields.js';

@@ -2,7 +2,7 @@
 // (role writes, secret ID issue/consume/destroy and role deletion of one role never interleave).
 
 import type { Clock, SystemView } from '../../framework/index.js';
-import type { KeyedLock } from './locks.js';
+import type { KeyedLock } from '../../framework/index.js';
 import type { RoleStore } from './role_store.js';
 import type { SecretIdStore } from './secret_id_store.js';
 

@@ -4,7 +4,7 @@
 // set at login (Coffer's renewAuth can refuse but not change them).
 
 import { badRequest, type BackendFactory } from '../../framework/index.js';
-import { createKeyedLock } from './locks.js';
+import { createKeyedLock } from '../../framework/index.js';
 import { pathLogin } from './path_login.js';
 import { normalizePolicies, pathUserPolicies } from './path_user_policies.js';
 import { pathUserPassword } from './path_user_password.js';

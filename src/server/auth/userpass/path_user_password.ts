@@ -1,7 +1,7 @@
 // `users/<name>/password`: replace an existing user's password (its tokens are unaffected).
 
 import { badRequest, type PathDef } from '../../framework/index.js';
-import type { KeyedLock } from './locks.js';
+import type { KeyedLock } from '../../framework/index.js';
 import { hashPassword } from './password_hash.js';
 import { USERNAME, USERNAME_FIELD } from './path_users.js';
 import { getUser, putUser } from './user_store.js';

@@ -2,7 +2,7 @@
 // `policies`). Tokens issued before the change stop renewing (see renewAuth in index.ts).
 
 import { badRequest, TOKEN_FIELDS, type PathDef } from '../../framework/index.js';
-import type { KeyedLock } from './locks.js';
+import type { KeyedLock } from '../../framework/index.js';
 import { USERNAME, USERNAME_FIELD } from './path_users.js';
 import { getUser, putUser } from './user_store.js';
 

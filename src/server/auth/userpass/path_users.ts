@@ -13,7 +13,7 @@ import {
   type PathDef,
 } from '../../framework/index.js';
 import { withLegacyFields } from './legacy_fields.js';
-import type { KeyedLock } from './locks.js';
+import type { KeyedLock } from '../../framework/index.js';
 import { hashPassword } from './password_hash.js';
 import { deleteUser, getUser, listUsers, putUser } from './user_store.js';
 

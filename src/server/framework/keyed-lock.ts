@@ -1,5 +1,5 @@
-// A keyed async mutex: storage calls are async, so a read-modify-write (a secret ID's use count, a
-// role update) must not interleave with another on the same key within this process.
+// A keyed async mutex (Vault's locksutil): storage calls are async, so a read-modify-write on one key
+// (a secret ID's use count, a KV version, a role update) must not interleave with another on the same key.
 
 export interface KeyedLock {
   run<T>(key: string, fn: () => Promise<T>): Promise<T>;
