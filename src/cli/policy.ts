@@ -1,4 +1,5 @@
-// `coffer policy write|read|list|delete|fmt`: ACL policies through sys/policies/acl. `write NAME -`
+// `coffer policy write|read|list|delete|fmt|explain`: ACL policies through sys/policies/acl, and why a
+// path is allowed or denied (sys/internal/acl-explain). `write NAME -`
 // reads the policy from stdin (so a heredoc works, as in the tutorial); `fmt` checks a policy file
 // with the server's own parser and rewrites it in canonical layout.
 
@@ -8,7 +9,7 @@ import { expectArgs, Exit, type CommandSpec, type Group } from './base.js';
 import { LocalError } from './config.js';
 import { isObject } from './http.js';
 import { formatHcl } from './hcl-fmt.js';
-import { outputData } from './output.js';
+import { outputData, printWarnings, tableOutput } from './output.js';
 
 const writeCommand: CommandSpec = {
   name: 'policy write',
@@ -36,7 +37,9 @@ const writeCommand: CommandSpec = {
     const policy = path === '-' ? await c.stdin() : readFileArg(path);
     if (policy.trim() === '') throw new LocalError(path === '-' ? 'Error reading policy from stdin: it is empty' : `Error reading policy: ${path} is empty`);
     const n = name.trim().toLowerCase();
-    await c.remote('Error uploading policy', () => c.client().request('PUT', `sys/policies/acl/${encodeURIComponent(n)}`, { body: { policy } }));
+    const r = await c.remote('Error uploading policy', () => c.client().request('PUT', `sys/policies/acl/${encodeURIComponent(n)}`, { body: { policy } }));
+    // The server warns about paths that cannot match (e.g. a KV v2 path without data/).
+    printWarnings(c.ui, r);
     c.ui.out(`Success! Uploaded policy: ${n}`);
     return 0;
   },
@@ -148,6 +151,58 @@ const fmtCommand: CommandSpec = {
   },
 };
 
+interface ExplainedOperation {
+  allowed: boolean;
+  decision: string;
+  message: string;
+  rule: { pattern: string; policies: string[] } | null;
+}
+
+const explainCommand: CommandSpec = {
+  name: 'policy explain',
+  synopsis: 'Shows which rule of which policy grants or denies each capability on a path, and why',
+  args: '[options]',
+  flags: {
+    path: { type: 'string', default: '', usage: 'The request path to explain, e.g. secret/data/myapp/config.' },
+    policy: { type: 'string', default: '', usage: 'Comma-separated policy names to evaluate.' },
+    token: { type: 'string', default: '', usage: 'Evaluate the policies of this token instead.' },
+    accessor: { type: 'string', default: '', usage: 'Evaluate the policies of the token with this accessor instead.' },
+  },
+  help: `
+  Explains, for each operation (create, read, update, patch, delete, list),
+  whether the given policies allow it on PATH, the single rule that decided
+  (Vault's priority rules pick one), the policies that hold it, and why.
+  Without -policy, -token or -accessor it explains your own token.
+
+  Why can't the tutorial's policy read the tutorial's secret?
+
+      $ coffer policy explain -path=secret/data/myapp/config -policy=myappp-policy`,
+  async run(c) {
+    expectArgs(c.args, 0);
+    const path = c.str('path');
+    if (!path) throw new LocalError('Missing -path: the request path to explain');
+    const body: Record<string, unknown> = { path };
+    if (c.str('policy')) body.policies = c.str('policy');
+    if (c.str('token')) body.token = c.str('token');
+    if (c.str('accessor')) body.accessor = c.str('accessor');
+    const r = await c.remote('Error explaining policy', () => c.client().request('PUT', 'sys/internal/acl-explain', { body }));
+    const data = isObject(r) && isObject(r.data) ? r.data : null;
+    if (!data) throw new Exit(2, 'Error explaining policy: the server sent no data');
+    if (c.format !== 'table') return outputData(c.ui, c.format, data);
+    const ops = (isObject(data.operations) ? data.operations : {}) as unknown as Record<string, ExplainedOperation>;
+    const rows = [['Operation', 'Allowed', 'Rule', 'Policies', 'Why']];
+    for (const [op, x] of Object.entries(ops)) {
+      rows.push([op, x.allowed ? 'yes' : 'no', x.rule?.pattern ?? 'n/a', x.rule ? x.rule.policies.join(', ') : 'n/a', x.message]);
+    }
+    c.ui.out(`Path:     ${String(data.path)}`);
+    c.ui.out(`Policies: ${Array.isArray(data.policies) ? data.policies.join(', ') : ''}`);
+    if (Array.isArray(data.missing_policies) && data.missing_policies.length > 0) c.ui.out(`Missing:  ${data.missing_policies.join(', ')} (these policies do not exist)`);
+    c.ui.out('');
+    c.ui.out(tableOutput(rows));
+    return 0;
+  },
+};
+
 export const policyGroup: Group = {
   name: 'policy',
   synopsis: 'Interact with policies',
@@ -166,5 +221,5 @@ export const policyGroup: Group = {
   Delete the policy named my-policy:
 
       $ coffer policy delete my-policy`,
-  commands: [listCommand, readCommand, writeCommand, deleteCommand, fmtCommand],
+  commands: [listCommand, readCommand, writeCommand, deleteCommand, fmtCommand, explainCommand],
 };

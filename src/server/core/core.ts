@@ -524,6 +524,10 @@ export class Core {
         if (lastUse && tokenEntry) await this.tokens.revokeTree(tokenEntry.idHash);
       }
 
+      if (m.entry.table === 'auth' && (breq.operation === 'create' || breq.operation === 'update') && !match.def.unauthenticated) {
+        const warning = await missingPoliciesWarning(this.policies, req.data);
+        if (warning) res = { ...(res ?? { data: null }), warnings: [...(res?.warnings ?? []), warning] };
+      }
       const out: CoreResponse = {
         status: res === null ? 204 : (res.status ?? 200),
         data: res?.data ?? null,
@@ -593,6 +597,18 @@ export class Core {
       throw err ?? new CofferError(500, message);
     }
   }
+}
+
+/** A role or user that names policies which don't exist yet gets a warning naming them. */
+async function missingPoliciesWarning(policies: PolicyStore, data: Record<string, unknown>): Promise<string | null> {
+  const raw = data.token_policies ?? data.policies;
+  const names = (Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(',') : [])
+    .map((n) => n.trim().toLowerCase())
+    .filter((n) => n !== '' && n !== 'default' && n !== 'root');
+  if (names.length === 0) return null;
+  const known = new Set(await policies.list());
+  const missing = names.filter((n) => !known.has(n));
+  return missing.length > 0 ? `these policies do not exist yet, so they grant nothing until written: ${missing.join(', ')} (see sys/policies/acl)` : null;
 }
 
 /** Vault's "no handler for route"; for auth/ paths it also names the auth methods that are enabled. */

@@ -1,5 +1,5 @@
 // The system backend mounted at sys/: assembles the path groups (seal, mounts, policies, leases,
-// wrapping, audit, metrics). It is part of the core, so it talks to the Core object directly.
+// wrapping, audit, metrics, ACL explanations). It is part of the core, so it talks to the Core object directly.
 
 import type { Core } from '../core.js';
 import type { Backend } from '../../framework/types.js';
@@ -9,6 +9,7 @@ import { policyPaths } from './policy-paths.js';
 import { leasePaths } from './lease-paths.js';
 import { wrappingPaths } from './wrapping-paths.js';
 import { auditPaths, metricsPaths } from './audit-metrics-paths.js';
+import { explainPaths } from './explain-paths.js';
 
 export function systemBackend(core: Core): Backend {
   return {
@@ -20,6 +21,7 @@ export function systemBackend(core: Core): Backend {
       ...wrappingPaths(core),
       ...auditPaths(core),
       ...metricsPaths(core.metrics),
+      ...explainPaths(core),
     ],
   };
 }
