@@ -35,11 +35,19 @@ export function createMetrics(): Metrics {
       this.set(isSealed() ? 0 : 1);
     },
   });
+  // Label children are looked up once per (operation, status), not hashed on every request.
+  const counters = new Map<string, { inc(): void }>();
+  const timers = new Map<string, { observe(v: number): void }>();
   return {
     registry,
     observeRequest(operation, status, seconds) {
-      requests.inc({ operation, status: String(status) });
-      latency.observe({ operation }, seconds);
+      const key = `${operation} ${status}`;
+      let c = counters.get(key);
+      if (!c) counters.set(key, (c = requests.labels(operation, String(status))));
+      c.inc();
+      let t = timers.get(operation);
+      if (!t) timers.set(operation, (t = latency.labels(operation)));
+      t.observe(seconds);
     },
     watchSeal(fn) {
       isSealed = fn;

@@ -621,14 +621,13 @@ function noRouteMessage(path: string, auth: MountEntry[]): string {
 }
 
 /** Rejects `..`, `.` and empty segments (a trailing slash is allowed: it means a folder). */
+const BAD_SEGMENT = /(?:^|\/)\.\.?(?:\/|$)|\/\/|^\//;
 export function validateRequestPath(path: string): void {
   if (path === '') throw notFound('no handler for route ""');
-  const segs = path.split('/');
-  for (let i = 0; i < segs.length; i++) {
-    const s = segs[i]!;
-    if (s === '..' || s === '.') throw badRequest(`invalid path: "${s}" segments are not allowed`);
-    if (s === '' && i !== segs.length - 1) throw badRequest('invalid path: empty segment');
-  }
+  const m = BAD_SEGMENT.exec(path);
+  if (!m) return;
+  if (m[0].includes('.')) throw badRequest(`invalid path: "${m[0].replace(/\//g, '')}" segments are not allowed`);
+  throw badRequest('invalid path: empty segment');
 }
 
 async function listAll(storage: StorageView, prefix: string): Promise<string[]> {
