@@ -21,7 +21,6 @@ export class ExecSupervisor {
   private child: ChildProcess | undefined;
   private restarting = false;
   private stopped = false;
-  private env: Record<string, string> = {};
 
   constructor(
     private readonly cfg: ExecConfig,
@@ -40,7 +39,6 @@ export class ExecSupervisor {
   }
 
   start(env: Record<string, string>): void {
-    this.env = env;
     const [file, ...args] = this.cfg.command;
     this.log.info('starting the app', { command: this.cfg.command.join(' '), env: Object.keys(env).sort().join(',') });
     const child = spawn(file!, args, { stdio: 'inherit', env: { ...process.env, ...env } });
@@ -66,7 +64,6 @@ export class ExecSupervisor {
     if (this.stopped) return;
     if (this.cfg.restartOnSecretChanges === 'never') {
       this.log.info('a secret changed; not restarting the app (restart_on_secret_changes = "never")');
-      this.env = env;
       return;
     }
     this.log.info('a secret changed; restarting the app', { signal: this.cfg.restartStopSignal });

@@ -73,7 +73,6 @@ export class Core {
   private mounted: MountedBackend[] = [];
   private tables: { mounts: MountEntry[]; auth: MountEntry[] } = { mounts: [], auth: [] };
   private readonly physical: PhysicalStorage;
-  readonly startTime = Date.now();
   readonly storageType: string;
   readonly metrics: Metrics;
 

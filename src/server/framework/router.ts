@@ -2,7 +2,7 @@
 // The core calls `matchPath`, decides create-vs-update with `resolveOperation`, checks the ACL,
 // then calls `invoke`; backends never see any of this.
 
-import { CofferError, unsupportedOperation } from './errors.js';
+import { unsupportedOperation } from './errors.js';
 import { makeFieldData, validateFields } from './fields.js';
 import type { Backend, FieldData, Operation, PathDef, Request, Response } from './types.js';
 
@@ -68,8 +68,4 @@ export async function invoke(match: PathMatch, req: Request, fields: FieldData):
     }
   }
   return res;
-}
-
-export function isCofferErrorWithStatus(e: unknown, status: number): boolean {
-  return e instanceof CofferError && e.status === status;
 }

@@ -19,7 +19,7 @@ function samePolicies(a: string[], b: string[]): boolean {
 export const userpassBackendFactory: BackendFactory = async (ctx) => {
   const lock = createKeyedLock();
   return {
-    paths: [pathLogin(ctx.mountPoint), pathUsersList(), pathUsers(lock), pathUserPassword(lock), pathUserPolicies(lock)],
+    paths: [pathLogin(), pathUsersList(), pathUsers(lock), pathUserPassword(lock), pathUserPolicies(lock)],
     renewAuth: async (internal) => {
       const username = typeof internal.username === 'string' ? internal.username : '';
       if (username === '') throw badRequest('failed to fetch username during renewal');

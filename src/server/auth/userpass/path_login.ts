@@ -10,7 +10,7 @@ import { getUser } from './user_store.js';
 
 export const INVALID_CREDENTIALS = 'invalid username or password';
 
-export function pathLogin(mountPoint: string): PathDef {
+export function pathLogin(): PathDef {
   return {
     pattern: `login/${USERNAME}`,
     unauthenticated: true,
