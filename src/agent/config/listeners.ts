@@ -15,7 +15,7 @@ export function readListeners(site: Site, doc: HclObject): ListenerConfig[] {
       ignored: ['tls_min_version', 'tls_max_version', 'tls_cipher_suites', 'proxy_protocol_behavior', 'x_forwarded_for_authorized_addrs'],
       unsupported: {
         role: 'every Coffer agent listener is a "default" listener',
-        agent_api: 'the agent API (quit) is not implemented',
+        agent_api: "Coffer's agent has no agent API (/agent/v1/quit); stop it with a signal",
         tls_client_ca_file: 'client certificates are not checked',
         tls_require_and_verify_client_cert: 'client certificates are not checked',
       },
