@@ -10,6 +10,7 @@ import { isUnreadable, versionView } from './key_metadata.js';
 import type { KvStore } from './store.js';
 import { newKeyMetadata } from './types.js';
 import { writeVersion } from './write_version.js';
+import { readVersion } from './read_version.js';
 
 /** Vault's data path matches any non-empty path that does not end in '/'. */
 const DATA_PATTERN = 'data/(?<path>.*?[^/])';
@@ -46,18 +47,9 @@ export function pathData(store: KvStore): PathDef {
       create: write,
       update: write,
       read: async (req, fields) => {
-        const path = fields.get<string>('path');
-        const meta = await store.getMeta(req.storage, path);
-        if (meta === null) throw notFound();
-        const asked = fields.get<number>('version');
-        const version = asked > 0 ? asked : meta.current_version;
-        const vm = meta.versions[version];
-        if (vm === undefined) throw notFound();
-        const metadata = versionView(meta, version, vm);
-        if (isUnreadable(vm, store.clock.now())) return { status: 404, data: { data: null, metadata } };
-        const raw = await store.getVersion(req.storage, path, version);
-        if (raw === null) throw internalError('could not find version data');
-        return { data: { data: JSON.parse(raw.toString('utf8')) as unknown, metadata } };
+        const { metadata, data } = await readVersion(store, req.storage, fields.get<string>('path'), fields.get<number>('version'));
+        if (data === null) return { status: 404, data: { data: null, metadata } };
+        return { data: { data, metadata } };
       },
 
       patch: async (req, fields) => {
