@@ -4,3 +4,4 @@
 export { parseHcl, parseHclDocument, type HclDocument } from './document.js';
 export { HclError } from './error.js';
 export type { HclObject, HclParseOptions, HclPosition, HclValue } from './types.js';
+export { suggest } from './suggest.js';

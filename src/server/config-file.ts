@@ -4,7 +4,7 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseHclDocument, type HclDocument, type HclObject, type HclValue } from '../hcl/index.js';
+import { parseHclDocument, suggest, type HclDocument, type HclObject, type HclValue } from '../hcl/index.js';
 import { parseDurationSeconds } from './framework/duration.js';
 import { parseHostPort, type ListenerConfig, type ServerConfig } from './config.js';
 
@@ -91,29 +91,6 @@ const LISTENER_KEYS = new Set([
   'redact_cluster_name',
   'redact_version',
 ]);
-
-/** Levenshtein distance, to suggest the key a user probably meant. */
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length]![b.length]!;
-}
-
-export function suggest(key: string, known: Iterable<string>): string {
-  let best = '';
-  let bestD = Infinity;
-  for (const k of known) {
-    const dd = distance(key, k);
-    if (dd < bestD) {
-      best = k;
-      bestD = dd;
-    }
-  }
-  return bestD <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean "${best}"?)` : '';
-}
 
 function isObject(v: HclValue | undefined): v is HclObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -4,7 +4,7 @@
 
 import type { HclDocument, HclObject, HclValue } from '../../hcl/index.js';
 import { parseDurationMs } from './duration.js';
-import { suggest } from './suggest.js';
+import { suggest } from '../../hcl/index.js';
 
 /** A configuration mistake; the message already says where ("agent.hcl:12: ..."). */
 export class ConfigError extends Error {

@@ -1,6 +1,6 @@
-// "Did you mean ...?" for unknown config keys: a known key the unknown one is a prefix of (or
-// the other way round), else the one at the smallest edit distance if that is a likely typo.
-// (The server's config reader has the same idea; agent/ must not import server/.)
+// "Did you mean ...?" for unknown keys in HCL configuration files (server and agent): a known key the
+// unknown one is a prefix of (or the other way round), else the one at the smallest edit distance if
+// that is a likely typo.
 
 function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
