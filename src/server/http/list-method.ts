@@ -51,3 +51,14 @@ export function takeMark(req: IncomingMessage): Mark | null {
   delete req.headers[MARKER_HEADER];
   return value === MARK_FRAMING_ERROR ? 'framing-error' : 'lock';
 }
+
+/**
+ * On a connection node parses natively no marker is ours: a client's marker header is removed
+ * so that the handler never sees one, whichever way the connection is served.
+ */
+export function dropClientMarker(req: IncomingMessage): void {
+  if (req.headers[MARKER_HEADER] === undefined) return;
+  delete req.headers[MARKER_HEADER];
+  const raw = req.rawHeaders;
+  for (let i = raw.length - 2; i >= 0; i -= 2) if (raw[i]!.toLowerCase() === MARKER_HEADER) raw.splice(i, 2);
+}

@@ -1,5 +1,6 @@
 // The Duplex the listener hands to node's http.Server in place of the real socket
-// (`httpServer.emit('connection', duplex)`, which node documents for any Duplex).
+// (`httpServer.emit('connection', duplex)`, which node documents for any Duplex) once a
+// connection needs the framer (listener-native.ts says when), starting from what was read so far.
 //
 // Reading: client bytes go through the RequestFramer; what it returns is pushed to the HTTP
 // parser. Writing: responses go straight to the real socket. It forwards what node and
@@ -18,6 +19,8 @@ import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { RequestFramer, type FramingError } from './listener-framer.js';
 import { FRAMING_ERROR_REQUEST } from './list-method.js';
+import type { HandOver } from './listener-native.js';
+import { ResponseQueue } from './response-queue.js';
 
 type WriteCallback = (error?: Error | null) => void;
 type Chunk = Buffer | string;
@@ -25,8 +28,8 @@ type Chunk = Buffer | string;
 export class FramedSocket extends Duplex {
   /** The answer owed for the framing error that stopped this connection, if any. */
   framingError: FramingError | null = null;
-  /** Requests handed to the handler whose responses are not closed yet (kept by the listener). */
-  inFlight = 0;
+  /** Responses of dispatched requests not yet closed (kept by the listener). */
+  readonly responses = new ResponseQueue();
   declare readonly encrypted?: true;
 
   private readonly framer = new RequestFramer();
@@ -40,6 +43,7 @@ export class FramedSocket extends Duplex {
   constructor(
     readonly raw: Socket,
     private readonly headersTimeout: () => number,
+    start: HandOver = { data: [], error: null },
   ) {
     super({
       allowHalfOpen: true,
@@ -60,6 +64,11 @@ export class FramedSocket extends Duplex {
     raw.on('close', () => {
       if (!this.destroyed) this.destroy();
     });
+    // After an error nothing the client sent is framed: where its next request starts is unknown.
+    if (start.error) {
+      this.framer.die();
+      this.fail(start.error);
+    } else for (const chunk of start.data) this.onRawData(chunk);
   }
 
   get remoteAddress(): string | undefined {

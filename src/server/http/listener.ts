@@ -1,19 +1,24 @@
 // Coffer's HTTP listener (plain TCP or TLS) that accepts Vault's `LIST` method.
 //
 // Why this mechanism: node 20's parser (llhttp 9) rejects any method outside its fixed table
-// with HPE_INVALID_METHOD before any JS runs, and no http.Server option changes that
-// (insecureHTTPParser loosens header/body rules, not methods; 'clientError' only sees the
-// request once the connection is lost). So we accept raw sockets ourselves and give node's
-// http.Server, through its documented `emit('connection', duplex)`, a Duplex
-// (listener-socket.ts) whose input passes through a small HTTP/1.1 framer
-// (listener-framer.ts). The framer finds where each request starts (Content-Length and chunked
-// bodies, trailers, pipelining, any TCP split) and there rewrites `LIST` to the same-length
-// `LOCK` in place; a client's genuine LOCK gets an internal marker header that clients cannot
-// forge (the framer strips theirs), so the two never mix (list-method.ts). Everything else
-// (parsing, keep-alive, 100-continue, timeouts, limits) stays node's own, so the handler sees
-// exactly what plain node:http gives it; only `upgrade` header lines are removed (no upgrades
-// are served; see listener-framer.ts). Cost: a JS stream hop per connection, measured by
-// bench/list-method/run.ts.
+// with HPE_INVALID_METHOD, and no http.Server option changes that (insecureHTTPParser loosens
+// header/body rules, not methods). Putting our own framer in front of every connection costs
+// node's native read path (its parser reads the socket in C++; measured in bench/kv: about a
+// fifth of the server's CPU per KV read). So each connection starts on node's own parser,
+// untouched (listener-native.ts), and only when node reports something it cannot serve (a
+// LIST, an Upgrade or CONNECT request, or a malformed head, through its documented
+// 'clientError', 'upgrade' and 'connect' events) is the rest of that connection handed, after
+// the responses already owed on it, to a Duplex (listener-socket.ts) given to node's
+// http.Server with its documented `emit('connection', duplex)`. Its input passes through a
+// small HTTP/1.1 framer (listener-framer.ts) that finds where each request starts
+// (Content-Length and chunked bodies, trailers, pipelining, any TCP split) and there rewrites
+// `LIST` to the same-length `LOCK` in place; a client's genuine LOCK gets an internal marker
+// header that clients cannot forge (the framer strips theirs), so the two never mix
+// (list-method.ts). Everything else (parsing, keep-alive, 100-continue, timeouts, limits)
+// stays node's own, so the handler sees exactly what plain node:http gives it; only `upgrade`
+// header lines are removed (no upgrades are served; see listener-framer.ts). Cost, measured by
+// bench/list-method/run.ts: next to nothing for connections that never send LIST; a JS stream
+// hop for those that do.
 //
 // Limits: HTTP/1.x only (no HTTP/2, upgrades or CONNECT). The framer's 64 KiB head limit sits
 // above node's own maxHeaderSize (16 KiB by default, answered 431 by node).
@@ -22,7 +27,10 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { FramedSocket } from './listener-socket.js';
-import { takeMark } from './list-method.js';
+import { dropClientMarker, takeMark } from './list-method.js';
+import type { FramingError } from './listener-framer.js';
+import { NativeConnection, type HandOver, type ParseError } from './listener-native.js';
+import type { ResponseQueue } from './response-queue.js';
 
 export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -55,35 +63,73 @@ export function createListener(options: ListenerOptions): Listener {
   // insecureHTTPParser: false explicitly, so the --insecure-http-parser flag cannot make
   // llhttp lenient and so frame differently from the framer.
   const httpServer = http.createServer({ insecureHTTPParser: false });
-  const sockets = new Set<FramedSocket>();
+  const natives = new Map<net.Socket, NativeConnection>();
+  const framed = new Set<FramedSocket>();
   /** Responses not yet closed, with their connection; for a graceful close(). */
-  const inFlight = new Map<http.ServerResponse, FramedSocket>();
+  const inFlight = new Map<http.ServerResponse, Connection>();
   let closing = false;
 
+  const closed = (res: http.ServerResponse, connection: Connection): void => {
+    inFlight.delete(res);
+    if (connection.responses.size === 0 && closing) connection.destroySoon();
+  };
+
   httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    if (takeMark(req) === 'framing-error') {
-      answerFramingError(req, res);
-      return;
-    }
     const socket: net.Socket | FramedSocket = req.socket;
     if (socket instanceof FramedSocket) {
-      socket.inFlight++;
+      // Only the framer encodes LIST as a marked LOCK; on a native connection LOCK is LOCK.
+      if (takeMark(req) === 'framing-error') {
+        answerFramingError(res, socket.framingError);
+        return;
+      }
       inFlight.set(res, socket);
-      res.once('close', () => {
-        inFlight.delete(res);
-        if (--socket.inFlight === 0 && closing) socket.destroySoon();
-      });
+      socket.responses.add(res, () => closed(res, socket));
+    } else {
+      dropClientMarker(req);
+      const native = natives.get(socket);
+      if (native) {
+        inFlight.set(res, native);
+        native.track(res, () => closed(res, native));
+      }
     }
     if (closing) res.setHeader('Connection', 'close');
     options.handler(req, res);
   });
 
+  // What node's parser does not serve itself goes to the framer (see listener-native.ts).
+  httpServer.on('clientError', (err: ParseError, socket: net.Socket | FramedSocket) => {
+    const native = socket instanceof FramedSocket ? undefined : natives.get(socket);
+    // A handed-over socket belongs to its FramedSocket (node's old parser may still time out).
+    if (native && !native.native) return;
+    const responses = socket instanceof FramedSocket ? socket.responses : native?.responses;
+    // The newest dispatched request still reading its body: the error is inside that body.
+    const newest = responses?.newest?.req;
+    if (native?.onParseError(err, newest !== undefined && !newest.complete)) return;
+    answerClientError(socket, err, responses?.oldest);
+  });
+  httpServer.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    const native = natives.get(socket);
+    if (native) native.onUpgrade(req, head);
+    else socket.destroy();
+  });
+  httpServer.on('connect', (_req: http.IncomingMessage, socket: net.Socket) => {
+    const native = natives.get(socket);
+    if (native) native.onConnect();
+    else socket.destroy();
+  });
+
+  const startFramed = (raw: net.Socket, handOver: HandOver): void => {
+    const socket = new FramedSocket(raw, () => httpServer.headersTimeout, handOver);
+    framed.add(socket);
+    socket.once('close', () => framed.delete(socket));
+    httpServer.emit('connection', socket);
+  };
+
   const accept = (raw: net.Socket): void => {
     raw.setNoDelay(true);
-    const socket = new FramedSocket(raw, () => httpServer.headersTimeout);
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    httpServer.emit('connection', socket);
+    const native = new NativeConnection(raw, () => httpServer.emit('connection', raw), startFramed);
+    natives.set(raw, native);
+    raw.once('close', () => natives.delete(raw));
   };
 
   const server: net.Server = options.tls
@@ -101,11 +147,12 @@ export function createListener(options: ListenerOptions): Listener {
         resolve();
       });
       // The last response queued on each busy connection says `Connection: close`...
-      const last = new Map<FramedSocket, http.ServerResponse>();
-      for (const [res, socket] of inFlight) last.set(socket, res);
+      const last = new Map<Connection, http.ServerResponse>();
+      for (const [res, connection] of inFlight) last.set(connection, res);
       for (const res of last.values()) if (!res.headersSent) res.setHeader('Connection', 'close');
       // ...and idle ones are ended now (after flushing, unlike http.Server.closeIdleConnections).
-      for (const socket of sockets) if (socket.inFlight === 0) socket.destroySoon();
+      for (const socket of framed) if (socket.responses.size === 0) socket.destroySoon();
+      for (const native of natives.values()) if (native.native && native.responses.size === 0) native.destroySoon();
     });
 
   return {
@@ -132,9 +179,30 @@ export function peerSocket(req: http.IncomingMessage): net.Socket {
   return socket instanceof FramedSocket ? socket.raw : socket;
 }
 
-function answerFramingError(req: http.IncomingMessage, res: http.ServerResponse): void {
-  const socket: net.Socket | FramedSocket = req.socket;
-  const error = socket instanceof FramedSocket ? socket.framingError : null;
+/** What close() needs of a connection, native or framed. */
+interface Connection {
+  readonly responses: ResponseQueue;
+  destroySoon(): void;
+}
+
+/**
+ * node's own answer to a client error it cannot recover from (what http.Server does without a
+ * 'clientError' listener), as JSON: the status, unless a response has started on the
+ * connection, then the connection is closed.
+ */
+function answerClientError(socket: net.Socket | FramedSocket, err: ParseError, current: http.ServerResponse | undefined): void {
+  const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW' ? 413 : 400;
+  const message = status === 408 ? 'request not received in time' : `malformed request: ${err.reason ?? err.code ?? 'unreadable'}`;
+  if (socket.writable && !current?.headersSent) {
+    const body = JSON.stringify({ errors: [message] });
+    socket.write(
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
+
+function answerFramingError(res: http.ServerResponse, error: FramingError | null): void {
   const body = JSON.stringify({ errors: [error?.message ?? 'malformed request'] });
   res.writeHead(error?.status ?? 400, {
     'Content-Type': 'application/json',

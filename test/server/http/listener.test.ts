@@ -355,13 +355,16 @@ test('fuzz: 300 mutated pipelines never crash, hang, or smuggle a marked request
   // Bodies hold requests carrying the internal marker: if a mutation ever made the framer and
   // node's parser disagree on where a request starts, the handler would see LIST /v1/smuggled.
   const smuggled = 'LOCK /v1/smuggled HTTP/1.1\r\nx-coffer-original-method: LIST\r\nHost: x\r\n\r\n';
-  const original = Buffer.from(
-    mixedPipeline().map((p) => p.bytes).join('') +
-      `POST /v1/s1 HTTP/1.1\r\nHost: x\r\nContent-Length: ${smuggled.length}\r\n\r\n${smuggled}` +
-      `PUT /v1/s2 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${chunked(smuggled)}` +
-      'GET /v1/end HTTP/1.1\r\nHost: x\r\n\r\n',
-    'latin1',
-  );
+  const smuggling =
+    `POST /v1/s1 HTTP/1.1\r\nHost: x\r\nContent-Length: ${smuggled.length}\r\n\r\n${smuggled}` +
+    `PUT /v1/s2 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${chunked(smuggled)}`;
+  const mixed = mixedPipeline().map((p) => p.bytes).join('');
+  // Even rounds start with LIST (the framer parses everything); odd rounds start with requests
+  // node parses natively, so mutations there hit node's parser and the hand-over.
+  const originals = [
+    Buffer.from(`${mixed}${smuggling}GET /v1/end HTTP/1.1\r\nHost: x\r\n\r\n`, 'latin1'),
+    Buffer.from(`${smuggling}GET /v1/native HTTP/1.1\r\nHost: x\r\n\r\n${mixed}`, 'latin1'),
+  ];
   const alphabet = Buffer.from('\r\n :;0aZ\x00\xff-,\t', 'latin1');
   let state = 42;
   const random = (n: number): number => {
@@ -369,7 +372,7 @@ test('fuzz: 300 mutated pipelines never crash, hang, or smuggle a marked request
     return state % n;
   };
   for (let round = 0; round < 300; round++) {
-    const bytes = Buffer.from(original);
+    const bytes = Buffer.from(originals[round % 2]!);
     const edits = 1 + random(4);
     let mutated = bytes;
     for (let e = 0; e < edits; e++) {
@@ -558,6 +561,95 @@ test('TLS: raw LIST, pipelining, https client; encrypted flag and peer address',
     assert.equal(peerIsTls, true);
   } finally {
     await secure.close();
+  }
+});
+
+/** Sends `parts` on one connection, each as its own TCP read (a pause between), and collects `replies` answers. */
+async function sendParts(toPort: number, parts: string[], replies: number): Promise<Reply[]> {
+  const socket = net.connect({ port: toPort, host: '127.0.0.1' });
+  socket.setNoDelay(true);
+  socket.on('error', () => undefined);
+  const received: Buffer[] = [];
+  const done = new Promise<Reply[]>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`only got ${JSON.stringify(Buffer.concat(received).toString('latin1'))}`)), 10_000);
+    const check = (): void => {
+      const got = parseReplies(Buffer.concat(received));
+      if (got.length < replies) return;
+      clearTimeout(timer);
+      resolve(got);
+    };
+    socket.on('data', (d: Buffer) => {
+      received.push(d);
+      check();
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(parseReplies(Buffer.concat(received)));
+    });
+  });
+  await new Promise((r) => socket.once('connect', r));
+  for (const part of parts) {
+    socket.write(part);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  try {
+    return await done;
+  } finally {
+    socket.destroy();
+  }
+}
+
+test('after native requests, a LIST split anywhere in its method by TCP reads is still a LIST', async () => {
+  const get = 'GET /v1/first HTTP/1.1\r\nHost: x\r\n\r\n';
+  const list = 'LIST /v1/then HTTP/1.1\r\nHost: x\r\n\r\n';
+  for (let cut = 0; cut <= 5; cut++) {
+    reset();
+    const parts = [get + list.slice(0, cut), list.slice(cut), 'GET /v1/last HTTP/1.1\r\nHost: x\r\n\r\n'].filter((p) => p !== '');
+    const replies = await sendParts(port, parts, 3);
+    assert.deepEqual(replies.map((r) => r.status), [200, 200, 200], `cut ${cut}`);
+    assert.deepEqual(seen.map((x) => `${x.method} ${x.url}`), ['GET /v1/first', 'LIST /v1/then', 'GET /v1/last'], `cut ${cut}`);
+  }
+});
+
+test('methods that only look like LIST: UNLIST is served as LIST, NOTIST and LISTEN are refused', async () => {
+  // llhttp stops at the S of UNLIST as it does for LIST (UNLI starts UNLINK); see listener-native.ts.
+  reset();
+  const unlist = await exchange(port, 'UNLIST /v1/u HTTP/1.1\r\nHost: x\r\n\r\n', { replies: 1 });
+  assert.equal(unlist.replies[0]?.status, 200);
+  assert.equal(seen[0]?.method, 'LIST');
+  for (const input of ['NOTIST /v1/n HTTP/1.1\r\nHost: x\r\n\r\n', 'LISTEN /v1/l HTTP/1.1\r\nHost: x\r\n\r\n', 'GET /v1/a HTTP/1.1\r\nHost: x\r\n\r\nLISX /v1/b HTTP/1.1\r\nHost: x\r\n\r\n']) {
+    const { replies, closed } = await exchange(port, input);
+    assert.equal(closed, true, input);
+    assert.equal(replies.at(-1)?.status, 400, input);
+  }
+});
+
+test('a LIST, an Upgrade and garbage behind a slow native request wait for its answer', async () => {
+  const order: string[] = [];
+  const slow = createListener({
+    handler: (req, res) => {
+      req.resume();
+      const answer = (): void => {
+        order.push(`${req.method} ${req.url}`);
+        res.end(`${req.method} ${req.url}`);
+      };
+      if (req.url === '/v1/slow') setTimeout(answer, 150);
+      else answer();
+    },
+  });
+  const { port: slowPort } = await slow.listen(0, '127.0.0.1');
+  try {
+    const slowGet = 'GET /v1/slow HTTP/1.1\r\nHost: x\r\n\r\n';
+    const a = await exchange(slowPort, `${slowGet}LIST /v1/l HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/g HTTP/1.1\r\nHost: x\r\n\r\n`, { replies: 3 });
+    assert.deepEqual(a.replies.map((r) => r.body), ['GET /v1/slow', 'LIST /v1/l', 'GET /v1/g']);
+    const b = await exchange(slowPort, `${slowGet}GET /v1/ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\nGET /v1/after HTTP/1.1\r\nHost: x\r\n\r\n`, { replies: 3 });
+    assert.deepEqual(b.replies.map((r) => r.body), ['GET /v1/slow', 'GET /v1/ws', 'GET /v1/after']);
+    const c = await exchange(slowPort, `${slowGet}\x00garbage`);
+    assert.equal(c.closed, true);
+    assert.deepEqual(c.replies.map((r) => r.status), [200, 400]);
+    assert.equal(c.replies[0]?.body, 'GET /v1/slow');
+  } finally {
+    await slow.close();
   }
 });
 
