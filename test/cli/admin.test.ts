@@ -145,7 +145,7 @@ test('token create / lookup / renew / capabilities / revoke, with -field, -forma
   assert.equal(expectCode(await run(['token', 'revoke', token]), 0).stdout, 'Success! Revoked token (if it existed)\n');
   const gone = await run(['token', 'lookup', token]);
   expectCode(gone, 2);
-  assert.match(gone.stderr, /^Error looking up token: Error making API request\.\n\nURL: POST .*\/v1\/auth\/token\/lookup\nCode: 400\./);
+  assert.match(gone.stderr, /^Error looking up token: Error making API request\.\n\nURL: POST .*\/v1\/auth\/token\/lookup\nCode: 403\. Errors:\n\n\* bad token\n/);
   assert.ok(!gone.stderr.includes(token), 'the token is not echoed in the error');
   expectCode(await run(['token', 'revoke', '-self'], { env: { VAULT_TOKEN: t2 } }), 0);
   expectCode(await run(['token', 'lookup', '-self']), 1);

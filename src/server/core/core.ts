@@ -474,7 +474,11 @@ export class Core {
       const match = matchPath(m.paths, rel);
       if (!match) throw notFound(`unsupported path`);
 
-      if (!match.def.unauthenticated || req.clientToken) {
+      // While sealed there is no token store: the unauthenticated sys/ paths ignore a token sent anyway
+      // (hvac sends X-Vault-Token to sys/seal-status and sys/unseal), the others answer 503 like Vault.
+      if (this.barrier.isSealed) {
+        if (!match.def.unauthenticated) throw sealed();
+      } else if (!match.def.unauthenticated || req.clientToken) {
         tokenEntry = req.clientToken ? await this.tokens.lookup(req.clientToken) : null;
         if (!tokenEntry && !match.def.unauthenticated) {
           throw permissionDenied(req.clientToken ? 'invalid token' : 'missing client token');
@@ -586,6 +590,7 @@ export class Core {
       }
       const wrapped = req.wrapTtl && req.wrapTtl > 0 && out.status !== 204 && !out.raw && !out.wrapInfo && !out.bareBody ? await wrapResponse(this, req, out, tokenEntry) : out;
       await this.audit.logResponse(auditReq, tokenEntry, wrapped, null, auditMeta);
+      if (res?.afterAudit) await res.afterAudit();
       return wrapped;
     } catch (e) {
       const err = e instanceof CofferError ? e : null;

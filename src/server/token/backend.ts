@@ -3,7 +3,7 @@
 
 import type { Core } from '../core/core.js';
 import type { Backend, FieldData, FieldSchema, Request, Response } from '../framework/types.js';
-import { badRequest, permissionDenied } from '../framework/errors.js';
+import { CofferError, badRequest, permissionDenied } from '../framework/errors.js';
 import type { TokenEntry } from './types.js';
 
 const CREATE_FIELDS: Record<string, FieldSchema> = {
@@ -128,6 +128,13 @@ export function tokenBackend(core: Core): Backend {
     return e;
   }
 
+  /** Vault's auth/token/lookup answers an unknown token with 403 "bad token" (token_store.go handleLookup). */
+  async function findForLookup(token: string): Promise<TokenEntry> {
+    const e = token ? await core.tokens.lookup(token) : null;
+    if (!e) throw new CofferError(403, 'bad token');
+    return e;
+  }
+
   async function findByAccessor(accessor: string): Promise<TokenEntry> {
     const e = accessor ? await core.tokens.lookupAccessor(accessor) : null;
     if (!e) throw badRequest('invalid accessor');
@@ -154,11 +161,11 @@ export function tokenBackend(core: Core): Backend {
         operations: {
           read: async (r, f) => {
             const t = f.get<string>('token') || r.clientToken || '';
-            return { data: tokenLookupData(core, await findByToken(t), t) };
+            return { data: tokenLookupData(core, await findForLookup(t), t) };
           },
           update: async (r, f) => {
             const t = f.get<string>('token') || r.clientToken || '';
-            return { data: tokenLookupData(core, await findByToken(t), t) };
+            return { data: tokenLookupData(core, await findForLookup(t), t) };
           },
         },
       },
@@ -233,7 +240,11 @@ export function tokenBackend(core: Core): Backend {
         fields: tokenField,
         operations: {
           update: async (_r, f) => {
-            await core.tokens.revokeTree((await findByToken(f.get<string>('token'))).idHash);
+            // Like Vault (revokeCommon), revoking a token that does not exist (any more) succeeds.
+            const t = f.get<string>('token');
+            if (!t) throw badRequest('missing token ID');
+            const e = await core.tokens.lookup(t);
+            if (e) await core.tokens.revokeTree(e.idHash);
             return null;
           },
         },

@@ -50,7 +50,7 @@ export function policyPaths(core: Core): PathDef[] {
       operations: {
         read: async (_r, f) => {
           const out = await read(f.get<string>('name'), false);
-          if (!out) throw badRequest(`policy "${f.get<string>('name')}" does not exist`);
+          if (!out) return { status: 404, data: null }; // Vault: a missing policy is a 404 on both APIs
           return out;
         },
         update: async (_r, f) => write(f.get<string>('name'), f.get<string>('policy') || f.get<string>('rules')),
