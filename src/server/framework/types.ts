@@ -129,6 +129,11 @@ export interface Response {
   topLevelData?: boolean;
   /** Answer with `data` alone as the JSON body, no envelope (sys/health, sys/seal-status, sys/init). */
   bareBody?: boolean;
+  /**
+   * Work done after the response is audited and before it is sent: sys/seal seals here, so that
+   * its 204 means sealed (while auditing the response still needs the unsealed core).
+   */
+  afterAudit?: () => Promise<void>;
 }
 
 export interface FieldData {

@@ -88,10 +88,7 @@ export function sealPaths(core: Core, storageType: string): PathDef[] {
       pattern: 'seal',
       sudo: true,
       operations: {
-        update: async () => {
-          setImmediate(() => void core.sealCore());
-          return null;
-        },
+        update: async () => ({ status: 204, afterAudit: () => core.sealCore() }),
       },
     },
     {
