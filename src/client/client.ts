@@ -18,7 +18,7 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 
 type AttemptResult =
   | { response: RawResponse }
-  | { failure: Omit<VaultErrorInit, 'method' | 'path'>; outcome: Outcome; retryAfter?: number };
+  | { failure: Omit<VaultErrorInit, 'method' | 'path'>; outcome: Outcome; retryAfter?: number; timedOut?: boolean };
 
 export interface ClientOptions {
   /** Default: VAULT_ADDR, else http://127.0.0.1:8200. */
@@ -37,6 +37,8 @@ export interface ClientOptions {
   retryMaxDelayMs?: number;
   /** Also retry PUT/POST/PATCH on 502/504 and on connections reset after sending (Vault Go client behaviour). */
   retryNonIdempotent?: boolean;
+  /** Most connections open to the server at once; further requests wait for one. Default: no limit. */
+  maxSockets?: number;
   /** Where the defaults come from; default process.env. Pass {} to ignore the environment. */
   env?: Env;
   /** For tests: the jitter source. */
@@ -69,18 +71,18 @@ function queryString(query: Query | undefined): string {
   return s ? `?${s}` : '';
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
+    if (signal?.aborted) return reject(signal.reason);
     const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
     const onAbort = (): void => {
       clearTimeout(t);
-      reject(signal.reason);
+      reject(signal?.reason);
     };
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -110,7 +112,7 @@ export class Client {
     this.transport = new Transport(base, {
       ca: ca === undefined ? undefined : loadCa(ca),
       rejectUnauthorized: !(options.tlsSkipVerify ?? env.tlsSkipVerify ?? false),
-    });
+    }, { maxSockets: options.maxSockets });
     this.timeoutMs = options.timeoutMs ?? env.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.retry = {
       retries: options.retries ?? env.retries ?? DEFAULT_RETRY.retries,
@@ -193,8 +195,7 @@ export class Client {
     const pathAndQuery = `${prefix}/v1/${escapePath(clean)}${query}`;
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const deadline = Date.now() + timeoutMs;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+    const signal = options.signal;
     const retries = options.retries ?? this.retry.retries;
     const fail = (init: Omit<VaultErrorInit, 'method' | 'path'>): VaultError => new VaultError({ ...init, method: m, path: clean });
     const abortError = (attempts: number, cause: unknown): VaultError =>
@@ -203,10 +204,10 @@ export class Client {
         : fail({ status: 0, errors: [`timed out after ${timeoutMs} ms`], kind: 'timeout', code: 'ETIMEDOUT', attempts });
 
     for (let attempt = 0; ; attempt++) {
-      const r = await this.attempt({ method: m, pathAndQuery, headers, body, signal }, options.acceptStatus);
+      const r = await this.attempt({ method: m, pathAndQuery, headers, body, timeoutMs: deadline - Date.now(), signal }, options.acceptStatus);
       if ('response' in r) return r.response;
       const error = fail({ ...r.failure, attempts: attempt + 1 });
-      if (signal.aborted) throw abortError(attempt + 1, error);
+      if (signal?.aborted || r.timedOut) throw abortError(attempt + 1, error);
       if (attempt >= retries || !isRetryable(m, r.outcome, this.retry)) throw error;
       const delay = backoffMs(attempt, this.retry, this.random, r.retryAfter);
       // No time left for the wait and another try: report what went wrong, not a timeout.
@@ -231,6 +232,7 @@ export class Client {
       return {
         failure: { status: 0, errors: [tls ? `TLS error talking to ${this.address}: ${msg}` : `cannot reach ${this.address}: ${msg}`], kind: tls ? 'tls' : 'connection', code, cause: e },
         outcome: { kind: 'transport', code, reusedSocket: e instanceof TransportError && e.reusedSocket },
+        timedOut: e instanceof TransportError && e.timedOut,
       };
     }
     let parsed: unknown = null;
