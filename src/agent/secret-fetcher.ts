@@ -145,7 +145,11 @@ export class SecretFetcher {
     if (running) return running;
     const generation = this.generation;
     const p = this.doFetch(dep).then((f) => {
-      if (this.generation === generation) this.cache.set(dep.key, f);
+      if (this.generation !== generation) return f;
+      // Unchanged (the common case of a periodic re-read): keep the answer already cached.
+      const had = this.cache.get(dep.key);
+      if (had?.fingerprint === f.fingerprint) return had;
+      this.cache.set(dep.key, f);
       return f;
     });
     const cleanup = (): void => {
