@@ -19,6 +19,9 @@ export async function main(argv: string[]): Promise<number> {
     return serverCommand(rest);
   }
   if (cmd === 'agent') {
+    // Before the agent's modules load: V8 settings for a small, long-running, mostly idle process.
+    const { tuneV8ForAgent } = await import('../agent/v8-tuning.js');
+    tuneV8ForAgent(process.env);
     const { agentCommand } = await import('../agent/command.js');
     return agentCommand(rest);
   }
