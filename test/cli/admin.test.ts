@@ -3,25 +3,17 @@
 // tune, disable), audit (enable with options, list, disable), token (create, lookup, renew,
 // capabilities, revoke) and lease (lookup, renew, revoke on a token lease).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { api } from '../support/http.js';
-import { startDevServer, tempDir, type DevServer } from '../support/server.js';
-import { cli, expectCode } from './run.js';
+import { tempDir } from '../support/server.js';
+import { expectCode, devServerCli } from './run.js';
 
 const ROOT = 'cli-admin-root';
-let srv: DevServer;
-let run: ReturnType<typeof cli>;
-
-before(async () => {
-  srv = await startDevServer(ROOT);
-  run = cli(srv.addr, ROOT);
-});
-after(async () => {
-  await srv.stop();
-});
+const dev = devServerCli(ROOT);
+const { run } = dev;
 
 test('status: the seal status table (exit 0 when unsealed), JSON and YAML', async () => {
   const r = expectCode(await run(['status']), 0);
@@ -77,7 +69,7 @@ test('secrets enable -path -version, list (table, -detailed, JSON), tune, disabl
   const j = JSON.parse(expectCode(await run(['secrets', 'list', '-format=json']), 0).stdout);
   assert.deepEqual(j['team/'].options, { version: '2' });
   assert.equal(expectCode(await run(['secrets', 'tune', '-default-lease-ttl=1h', '-description=tuned', 'team']), 0).stdout, 'Success! Tuned the secrets engine at: team/\n');
-  const tuned = (await api(srv.addr, 'GET', 'sys/mounts/team/tune', { token: ROOT })).body.data;
+  const tuned = (await api(dev.addr, 'GET', 'sys/mounts/team/tune', { token: ROOT })).body.data;
   assert.equal(tuned.default_lease_ttl, 3600);
   assert.equal(expectCode(await run(['kv', 'put', 'team/x', 'a=b']), 0).code, 0);
   assert.equal(expectCode(await run(['secrets', 'disable', 'team/']), 0).stdout, 'Success! Disabled the secrets engine (if it existed) at: team/\n');
@@ -93,7 +85,7 @@ test('auth enable -path, list, tune, disable', async () => {
   assert.match(list, /^Path +Type +Accessor +Description\n---- +---- +-------- +-----------\nkube-policy\/ +kubernetes +auth_kubernetes_\w+ +n\/a\ntoken\/ +token +auth_token_\w+ +token based credentials\nuserpass\/ +userpass +auth_userpass_\w+ +n\/a\n$/);
   assert.ok(JSON.parse(expectCode(await run(['auth', 'list', '-format=json']), 0).stdout)['kube-policy/']);
   assert.equal(expectCode(await run(['auth', 'tune', '-max-lease-ttl=2h', 'kube-policy/']), 0).stdout, 'Success! Tuned the auth method at: kube-policy/\n');
-  assert.equal((await api(srv.addr, 'GET', 'sys/auth/kube-policy/tune', { token: ROOT })).body.data.max_lease_ttl, 7200);
+  assert.equal((await api(dev.addr, 'GET', 'sys/auth/kube-policy/tune', { token: ROOT })).body.data.max_lease_ttl, 7200);
   assert.equal(expectCode(await run(['auth', 'disable', 'userpass']), 0).stdout, 'Success! Disabled the auth method (if it existed) at: userpass/\n');
   const unknown = await run(['auth', 'enable', 'nosuchmethod']);
   expectCode(unknown, 2);

@@ -3,21 +3,13 @@
 // writing to an auth path where nothing is mounted names the enabled ones, and `policy explain`
 // says which rule of which policy decides each operation.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDevServer, type DevServer } from '../support/server.js';
-import { cli, expectCode } from './run.js';
+import { expectCode, devServerCli } from './run.js';
 
 const ROOT = 'cli-diag-root';
-let srv: DevServer;
-let run: ReturnType<typeof cli>;
-before(async () => {
-  srv = await startDevServer(ROOT);
-  run = cli(srv.addr, ROOT);
-});
-after(async () => {
-  await srv.stop();
-});
+const dev = devServerCli(ROOT);
+const { run } = dev;
 
 test("the tutorial's policy path warns and names secret/data/top-secret", async () => {
   const r = expectCode(await run(['policy', 'write', 'myappp-policy', '-'], { stdin: 'path "secret/top-secret/data" {\n  capabilities = ["read", "list"]\n}\n' }), 0);

@@ -3,10 +3,9 @@
 // the usage (exit 1); a server refusal prints the server's message (exit 2); an unreachable server
 // exits 2; secret values never appear in error output.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDevServer, type DevServer } from '../support/server.js';
-import { cli, coffer, expectCode } from './run.js';
+import { coffer, expectCode, devServerCli } from './run.js';
 import { auditGroup } from '../../src/cli/audit.js';
 import { authGroup } from '../../src/cli/auth.js';
 import { GENERIC_COMMANDS } from '../../src/cli/generic.js';
@@ -20,16 +19,8 @@ import { statusCommand } from '../../src/cli/status.js';
 import { tokenGroup } from '../../src/cli/token.js';
 
 const ROOT = 'cli-errors-root';
-let srv: DevServer;
-let run: ReturnType<typeof cli>;
-
-before(async () => {
-  srv = await startDevServer(ROOT);
-  run = cli(srv.addr, ROOT);
-});
-after(async () => {
-  await srv.stop();
-});
+const dev = devServerCli(ROOT);
+const { run } = dev;
 
 const GROUPS = [kvGroup, policyGroup, secretsGroup, authGroup, tokenGroup, operatorGroup, auditGroup, leaseGroup];
 const COMMANDS = [...GENERIC_COMMANDS, loginCommand, statusCommand, ...GROUPS.flatMap((g) => g.commands)];

@@ -2,25 +2,17 @@
 // through sys/internal/ui/mounts, -mount=, put/get/patch/delete/undelete/destroy/list and metadata,
 // -version, -cas, every output format, -field, stdin and @file data.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { api } from '../support/http.js';
-import { startDevServer, tempDir, type DevServer } from '../support/server.js';
-import { cli, expectCode, type RunResult } from './run.js';
+import { tempDir } from '../support/server.js';
+import { expectCode, type RunResult, devServerCli } from './run.js';
 
 const ROOT = 'cli-kv-root';
-let srv: DevServer;
-let run: ReturnType<typeof cli>;
-
-before(async () => {
-  srv = await startDevServer(ROOT);
-  run = cli(srv.addr, ROOT);
-});
-after(async () => {
-  await srv.stop();
-});
+const dev = devServerCli(ROOT);
+const { run } = dev;
 
 const ok = (r: RunResult): RunResult => expectCode(r, 0);
 
@@ -36,7 +28,7 @@ test('kv put / get on KV v2: the Secret Path, Metadata and Data sections, as Vau
   const viaMount = ok(await run(['kv', 'get', '-mount=secret', 'myapp/config']));
   assert.equal(viaMount.stdout.replace(/created_time +\S+/, ''), get.stdout.replace(/created_time +\S+/, ''));
   // What the server holds.
-  const stored = await api(srv.addr, 'GET', 'secret/data/myapp/config', { token: ROOT });
+  const stored = await api(dev.addr, 'GET', 'secret/data/myapp/config', { token: ROOT });
   assert.deepEqual(stored.body.data.data, { aws_access_key_id: 'AKIA123', aws_secret_access_key: 's3cr3t' });
 });
 
@@ -68,10 +60,10 @@ test('kv put reads values from @file, key=- (stdin) and - (a JSON object on stdi
   const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
   writeFileSync(join(dir, 'ca.pem'), pem);
   ok(await run(['kv', 'put', 'secret/files', `ca=@${join(dir, 'ca.pem')}`, 'note=-'], { stdin: 'from a heredoc\n' }));
-  let d = (await api(srv.addr, 'GET', 'secret/data/files', { token: ROOT })).body.data.data;
+  let d = (await api(dev.addr, 'GET', 'secret/data/files', { token: ROOT })).body.data.data;
   assert.deepEqual(d, { ca: pem, note: 'from a heredoc\n' });
   ok(await run(['kv', 'put', 'secret/json', '-'], { stdin: '{"user":"app","port":5432}' }));
-  d = (await api(srv.addr, 'GET', 'secret/data/json', { token: ROOT })).body.data.data;
+  d = (await api(dev.addr, 'GET', 'secret/data/json', { token: ROOT })).body.data.data;
   assert.deepEqual(d, { user: 'app', port: 5432 });
   const none = await run(['kv', 'put', 'secret/empty']);
   expectCode(none, 1);

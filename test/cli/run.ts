@@ -3,7 +3,8 @@
 // (a heredoc), a HOME of its own for ~/.vault-token; returns the exit code, stdout and stderr.
 
 import { spawn } from 'node:child_process';
-import { COFFER_BIN, tempDir } from '../support/server.js';
+import { after, before } from 'node:test';
+import { COFFER_BIN, startDevServer, tempDir, type DevServer } from '../support/server.js';
 
 export interface RunResult {
   code: number;
@@ -39,9 +40,33 @@ export function coffer(args: string[], opts: RunOptions = {}): Promise<RunResult
   });
 }
 
+export type Runner = (args: string[], opts?: RunOptions) => Promise<RunResult>;
+
 /** A CLI bound to one server and token; `home` keeps ~/.vault-token between calls when given. */
-export function cli(addr: string, token: string | undefined, home?: string): (args: string[], opts?: RunOptions) => Promise<RunResult> {
+export function cli(addr: string, token: string | undefined, home?: string): Runner {
   return (args, opts = {}) => coffer(args, { ...opts, env: { VAULT_ADDR: addr, VAULT_TOKEN: token, ...(home ? { HOME: home } : {}), ...opts.env } });
+}
+
+/**
+ * A dev server (root token `root`) started before the file's tests and stopped after them, and
+ * the CLI bound to it; `addr` is set once the tests run.
+ */
+export function devServerCli(root: string): { run: Runner; readonly addr: string } {
+  let srv: DevServer | undefined;
+  let bound: Runner | undefined;
+  before(async () => {
+    srv = await startDevServer(root);
+    bound = cli(srv.addr, root);
+  });
+  after(async () => {
+    await srv?.stop();
+  });
+  return {
+    run: (args, opts) => bound!(args, opts),
+    get addr() {
+      return srv!.addr;
+    },
+  };
 }
 
 /** Asserts the exit code, showing the output when it differs. */
