@@ -5,9 +5,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { freePort, startWithConfig, tempDir, type ServerProcess } from '../support/server.js';
+import { startTlsServer, tempDir, type ServerProcess } from '../support/server.js';
 import { makeTestPki, type TestPki } from '../support/tls.js';
 import { coffer, expectCode, type RunOptions } from './run.js';
 
@@ -17,10 +15,7 @@ const dir = tempDir();
 
 before(async () => {
   pki = makeTestPki(dir);
-  const port = await freePort();
-  const cfg = join(dir, 'server.hcl');
-  writeFileSync(cfg, `storage "inmem" {}\nlistener "tcp" {\n  address = "127.0.0.1:${port}"\n  tls_cert_file = "${pki.certFile}"\n  tls_key_file = "${pki.keyFile}"\n}\nlog_level = "warn"\n`);
-  srv = await startWithConfig(cfg, port, 'https', pki.ca);
+  srv = await startTlsServer(`storage "inmem" {}`, pki, dir);
 });
 after(async () => {
   await srv.stop();

@@ -3,9 +3,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, startWithConfig, tempDir, type ServerProcess } from '../support/server.js';
+import { startTlsServer, tempDir, type ServerProcess } from '../support/server.js';
 import { makeTestPki, type TestPki } from '../support/tls.js';
 import { Client, VaultError, configFromEnv, DEFAULT_ADDRESS, DEFAULT_TIMEOUT_MS } from '../../src/client/index.js';
 
@@ -15,13 +14,9 @@ let root = '';
 const dir = tempDir();
 before(async () => {
   pki = makeTestPki(dir);
-  const port = await freePort();
-  const cfg = join(dir, 'server.hcl');
-  writeFileSync(
-    cfg,
-    `storage "sqlite" {\n  path = "${join(dir, 'coffer.db')}"\n}\nlistener "tcp" {\n  address = "127.0.0.1:${port}"\n  tls_cert_file = "${pki.certFile}"\n  tls_key_file = "${pki.keyFile}"\n}\nlog_level = "warn"\n`,
-  );
-  srv = await startWithConfig(cfg, port, 'https', pki.ca);
+  srv = await startTlsServer(`storage "sqlite" {
+  path = "${join(dir, 'coffer.db')}"
+}`, pki, dir);
 });
 after(async () => {
   await srv.stop();

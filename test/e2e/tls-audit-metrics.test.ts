@@ -4,10 +4,10 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { api } from '../support/http.js';
-import { freePort, startWithConfig, tempDir, type ServerProcess } from '../support/server.js';
+import { startTlsServer, tempDir, type ServerProcess } from '../support/server.js';
 import { makeTestPki, type TestPki } from '../support/tls.js';
 
 let srv: ServerProcess;
@@ -16,13 +16,9 @@ let root = '';
 const dir = tempDir();
 before(async () => {
   pki = makeTestPki(dir);
-  const port = await freePort();
-  const cfg = join(dir, 'server.hcl');
-  writeFileSync(
-    cfg,
-    `storage "sqlite" {\n  path = "${join(dir, 'coffer.db')}"\n}\nlistener "tcp" {\n  address = "127.0.0.1:${port}"\n  tls_cert_file = "${pki.certFile}"\n  tls_key_file = "${pki.keyFile}"\n}\nlog_level = "warn"\n`,
-  );
-  srv = await startWithConfig(cfg, port, 'https', pki.ca);
+  srv = await startTlsServer(`storage "sqlite" {
+  path = "${join(dir, 'coffer.db')}"
+}`, pki, dir);
   const init = await api(srv.addr, 'PUT', 'sys/init', { ca: pki.ca, body: { secret_shares: 1, secret_threshold: 1 } });
   root = init.body.root_token;
   await api(srv.addr, 'PUT', 'sys/unseal', { ca: pki.ca, body: { key: init.body.keys[0] } });

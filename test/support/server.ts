@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { api } from './http.js';
+import type { TestPki } from './tls.js';
 
 export const COFFER_BIN = resolve(import.meta.dirname, '../../../bin/coffer.js');
 
@@ -79,6 +80,14 @@ export async function startConfiguredServer(storageHcl: string, extraHcl = '', d
   const configPath = join(dir, 'server.hcl');
   writeFileSync(configPath, `${storageHcl}\nlistener "tcp" {\n  address = "127.0.0.1:${port}"\n  tls_disable = true\n}\nlog_level = "warn"\n${extraHcl}\n`);
   return startWithConfig(configPath, port);
+}
+
+/** The same with a TLS listener serving `pki`'s certificate (see support/tls.ts); answers on https://. */
+export async function startTlsServer(storageHcl: string, pki: TestPki, dir: string): Promise<ServerProcess & { configPath: string; port: number }> {
+  const port = await freePort();
+  const configPath = join(dir, 'server.hcl');
+  writeFileSync(configPath, `${storageHcl}\nlistener "tcp" {\n  address = "127.0.0.1:${port}"\n  tls_cert_file = "${pki.certFile}"\n  tls_key_file = "${pki.keyFile}"\n}\nlog_level = "warn"\n`);
+  return startWithConfig(configPath, port, 'https', pki.ca);
 }
 
 export async function startWithConfig(configPath: string, port: number, scheme = 'http', ca?: string): Promise<ServerProcess & { configPath: string; port: number }> {
