@@ -65,12 +65,10 @@ export function createListener(options: ListenerOptions): Listener {
   const httpServer = http.createServer({ insecureHTTPParser: false });
   const natives = new Map<net.Socket, NativeConnection>();
   const framed = new Set<FramedSocket>();
-  /** Responses not yet closed, with their connection; for a graceful close(). */
-  const inFlight = new Map<http.ServerResponse, Connection>();
   let closing = false;
 
-  const closed = (res: http.ServerResponse, connection: Connection): void => {
-    inFlight.delete(res);
+  /** During a graceful close(), a connection is ended once its last response is closed. */
+  const closed = (connection: Connection): void => {
     if (connection.responses.size === 0 && closing) connection.destroySoon();
   };
 
@@ -82,14 +80,12 @@ export function createListener(options: ListenerOptions): Listener {
         answerFramingError(res, socket.framingError);
         return;
       }
-      inFlight.set(res, socket);
-      socket.responses.add(res, () => closed(res, socket));
+      socket.responses.add(res, () => closed(socket));
     } else {
       dropClientMarker(req);
       const native = natives.get(socket);
       if (native) {
-        inFlight.set(res, native);
-        native.track(res, () => closed(res, native));
+        native.track(res, () => closed(native));
       }
     }
     if (closing) res.setHeader('Connection', 'close');
@@ -147,12 +143,14 @@ export function createListener(options: ListenerOptions): Listener {
         resolve();
       });
       // The last response queued on each busy connection says `Connection: close`...
-      const last = new Map<Connection, http.ServerResponse>();
-      for (const [res, connection] of inFlight) last.set(connection, res);
-      for (const res of last.values()) if (!res.headersSent) res.setHeader('Connection', 'close');
       // ...and idle ones are ended now (after flushing, unlike http.Server.closeIdleConnections).
-      for (const socket of framed) if (socket.responses.size === 0) socket.destroySoon();
-      for (const native of natives.values()) if (native.native && native.responses.size === 0) native.destroySoon();
+      // A connection handed to the framer is ended through its FramedSocket.
+      for (const connection of [...framed, ...natives.values()]) {
+        const last = connection.responses.newest;
+        if (last) {
+          if (!last.headersSent) last.setHeader('Connection', 'close');
+        } else if (!(connection instanceof NativeConnection) || connection.native) connection.destroySoon();
+      }
     });
 
   return {
