@@ -3,6 +3,7 @@
 
 import { badRequest } from './errors.js';
 import { parseDurationSeconds } from './duration.js';
+import { setOwn } from './own-property.js';
 import type { FieldData, FieldSchema, FieldType } from './types.js';
 
 function zeroValue(type: FieldType): unknown {
@@ -95,7 +96,7 @@ export function parseFieldValue(name: string, schema: FieldSchema, v: unknown): 
       const out: Record<string, string> = {};
       for (const [k, x] of Object.entries(obj)) {
         if (typeof x !== 'string') throw badRequest(`error converting input for field "${name}": value of "${k}" must be a string`);
-        out[k] = x;
+        setOwn(out, k, x);
       }
       return out;
     }

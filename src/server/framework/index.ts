@@ -8,3 +8,4 @@ export { hmacSha256Hex } from '../crypto/hmac.js';
 export { parseCidrs, ipInCidrs } from './cidr.js';
 export { TOKEN_FIELDS, DEFAULT_TOKEN_PARAMS, parseTokenParams, tokenParamsData, authFromTokenParams, type TokenParams } from './token-fields.js';
 export { createKeyedLock, type KeyedLock } from './keyed-lock.js';
+export { setOwn } from './own-property.js';

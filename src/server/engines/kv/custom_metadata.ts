@@ -1,7 +1,7 @@
 // Parses and validates a secret's custom_metadata as Vault does: values are weakly converted to
 // strings, at most 64 keys, each key 1..128 bytes and value 1..512 bytes, all printable.
 
-import { badRequest } from '../../framework/index.js';
+import { badRequest, setOwn } from '../../framework/index.js';
 import { formatMultiError } from './lib/multierror.js';
 import { weakString } from './lib/weak_decode.js';
 
@@ -19,7 +19,7 @@ export function parseCustomMetadata(raw: Record<string, unknown>, skipNulls: boo
     if (skipNulls && v === null) continue;
     const s = weakString(v);
     if (s === undefined) throw badRequest(`${PREFIX}: value for key ${JSON.stringify(k)} must be a string`);
-    out[k] = s;
+    setOwn(out, k, s);
   }
   return out;
 }

@@ -25,10 +25,14 @@ function advisoryTtl(data: Record<string, unknown>, system: SystemView): number 
   return system.defaultLeaseTtl();
 }
 
+/** A secret's path names one entry: not the mount itself, not a folder (those end with '/'). */
+const isEntryPath = (path: string): boolean => path !== '' && !path.endsWith('/');
+
 export function passthroughPath(opts: PassthroughOptions): PathDef {
   const write: Handler = async (req, fields) => {
     const path = fields.get<string>('path');
     if (path === '') throw badRequest('missing path');
+    if (!isEntryPath(path)) throw badRequest(`"${path}" names a folder: a secret's path must not end with "/"`);
     if (Object.keys(req.data).length === 0) throw badRequest('missing data fields');
     await req.storage.put(path, canonicalJson(req.data));
     return null;
@@ -38,12 +42,16 @@ export function passthroughPath(opts: PassthroughOptions): PathDef {
     pattern: '(?<path>.*)',
     fields: { path: { type: 'string', description: 'Location of the secret.' } },
     allowUnknownFields: true,
-    existenceCheck: async (req, fields) => (await req.storage.get(fields.get<string>('path'))) !== null,
+    existenceCheck: async (req, fields) => {
+      const path = fields.get<string>('path');
+      return isEntryPath(path) && (await req.storage.get(path)) !== null;
+    },
     operations: {
       create: write,
       update: write,
       read: async (req, fields) => {
-        const buf = await req.storage.get(fields.get<string>('path'));
+        const path = fields.get<string>('path');
+        const buf = isEntryPath(path) ? await req.storage.get(path) : null;
         if (buf === null) throw notFound();
         const data = JSON.parse(buf.toString('utf8')) as Record<string, unknown>;
         const res: Response = { data };
@@ -52,7 +60,9 @@ export function passthroughPath(opts: PassthroughOptions): PathDef {
         return res;
       },
       delete: async (req, fields) => {
-        await req.storage.delete(fields.get<string>('path'));
+        const path = fields.get<string>('path');
+        if (!isEntryPath(path)) throw badRequest(`"${path}" is not a secret: delete the secrets under a folder one by one`);
+        await req.storage.delete(path);
         return null;
       },
       list: async (req, fields) => listResponse(await req.storage.list(listPrefix(fields.get<string>('path')))),

@@ -1,6 +1,8 @@
 // JSON merge patch (RFC 7396), as Vault's framework.HandlePatchOperation applies it: objects merge
 // recursively, null removes a key, anything else (arrays included) replaces the target value.
 
+import { setOwn } from '../../../framework/own-property.js';
+
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -10,7 +12,7 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   const out: Record<string, unknown> = isPlainObject(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
+    else setOwn(out, k, mergePatch(Object.hasOwn(out, k) ? out[k] : undefined, v));
   }
   return out;
 }
