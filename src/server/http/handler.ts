@@ -10,6 +10,7 @@ import type { Operation } from '../framework/types.js';
 import { CofferError, isCofferError } from '../framework/errors.js';
 import { parseDurationSeconds } from '../framework/duration.js';
 import type { Logger } from '../framework/types.js';
+import { setOwn } from '../framework/own-property.js';
 
 export interface HandlerOptions {
   core: Core;
@@ -122,10 +123,29 @@ function queryData(query: URLSearchParams): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of query) {
     if (k === 'list') continue;
-    const prev = out[k];
-    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+    const prev = Object.hasOwn(out, k) ? out[k] : undefined;
+    setOwn(out, k, prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v]);
   }
   return out;
+}
+
+/**
+ * X-Vault-Wrap-TTL in whole seconds, or the error to answer with. As Vault: a negative TTL is refused
+ * and zero means "do not wrap". Unlike Vault, a TTL between 0 and 1 s ("500ms") is refused rather
+ * than truncated to 0, which would silently hand back the plaintext to a client that asked to wrap.
+ */
+export function parseWrapTtl(header: string): number | string {
+  const text = header.trim();
+  let seconds: number;
+  try {
+    seconds = parseDurationSeconds(text);
+  } catch {
+    return 'invalid X-Vault-Wrap-TTL header: use seconds or a duration such as "5m"';
+  }
+  const nonZero = /[1-9]/.test(text);
+  if (text.startsWith('-') && nonZero) return 'requested wrap ttl cannot be negative';
+  if (seconds === 0 && nonZero) return 'requested wrap ttl must be at least one second';
+  return Math.max(0, seconds);
 }
 
 function clientToken(req: IncomingMessage): string | undefined {
@@ -217,12 +237,12 @@ export function createApiHandler(opts: HandlerOptions): (req: IncomingMessage, r
     let wrapTtl: number | undefined;
     const wrapHeader = req.headers['x-vault-wrap-ttl'];
     if (typeof wrapHeader === 'string' && wrapHeader !== '') {
-      try {
-        wrapTtl = parseDurationSeconds(wrapHeader);
-      } catch {
-        sendError(res, 400, ['invalid X-Vault-Wrap-TTL header: use seconds or a duration such as "5m"']);
+      const parsed = parseWrapTtl(wrapHeader);
+      if (typeof parsed === 'string') {
+        sendError(res, 400, [parsed]);
         return;
       }
+      wrapTtl = parsed;
     }
 
     const requestId = randomUUID();

@@ -169,10 +169,13 @@ export function createAcl(acl: CompiledAcl): Acl {
 
     const { minWrappingTtl: min, maxWrappingTtl: max } = rule;
     if (min > 0 || max > 0) {
-      const ttl = request.wrapTtl;
+      // A rule with wrapping bounds demands a wrapped response: no TTL, or one of zero (or less), is
+      // not wrapping, so it is denied as Vault's acl.go does (`req.WrapInfo == nil || TTL == 0`).
+      const ttl = request.wrapTtl !== undefined && request.wrapTtl > 0 ? request.wrapTtl : undefined;
       if (
-        (max > 0 && (ttl === undefined || ttl > max)) ||
-        (min > 0 && (ttl === undefined || ttl < min)) ||
+        ttl === undefined ||
+        (max > 0 && ttl > max) ||
+        (min > 0 && ttl < min) ||
         (min > 0 && max > 0 && max < min)
       ) {
         return result(request, path, needed, 'wrapping-ttl', rule, rule.info.policies);
