@@ -327,13 +327,16 @@ test('Kubernetes auth at kube-policy: configure, roles, login with mount_point; 
   assert.equal(kb.legacy_login_with_mount_point.metadata.service_account_name, 'my-sa');
   assert.equal(kb.legacy_login_with_mount_point.adopted, true);
 
-  // The tutorial's client.auth_kubernetes("my-role", jwt) posts to auth/kubernetes/login: a 404 whose
-  // message names the auth methods that are enabled, so the fix (mount_point="kube-policy") is obvious.
-  for (const r of [kb.tutorial_default_mount, kb.login_default_mount]) {
+  // The tutorial's client.auth_kubernetes("my-role", jwt) posts to auth/kubernetes/login: a 404 that
+  // says no auth method is enabled there. A caller without a token hears no mount names (an outsider
+  // may not list auth methods); one whose token may read sys/auth gets them, so the fix
+  // (mount_point="kube-policy") is obvious to the operator.
+  for (const r of [kb.tutorial_default_mount, kb.login_default_mount, kb.login_default_mount_as_admin]) {
     expectError(r, 'InvalidPath', /auth\/kubernetes\/login/);
     assert.match(r.message, /No auth method is enabled at "auth\/kubernetes\/"/);
-    assert.match(r.message, /enabled auth paths: .*auth\/kube-policy/);
   }
+  for (const r of [kb.tutorial_default_mount, kb.login_default_mount]) assert.doesNotMatch(r.message, /kube-policy/);
+  assert.match(kb.login_default_mount_as_admin.message, /enabled auth paths: .*auth\/kube-policy/);
   expectError(kb.login_intruder, 'Forbidden', /service account name not authorized: "intruder"/);
   expectError(kb.login_unknown_role, 'InvalidRequest', ['invalid role name "no-such-role"']);
   expectError(kb.login_garbage_jwt, 'Forbidden', /^permission denied: the JWT is malformed/);

@@ -332,6 +332,7 @@ if os.environ.get("KUBE_HOST"):
     # The tutorial's call: no mount_point, so hvac posts to auth/kubernetes/login, which is not mounted.
     kb["tutorial_default_mount"] = error_of(lambda: client().auth_kubernetes("my-role", os.environ["KUBE_APP_JWT"]))
     kb["login_default_mount"] = error_of(lambda: client().auth.kubernetes.login("my-role", os.environ["KUBE_APP_JWT"]))
+    kb["login_default_mount_as_admin"] = error_of(lambda: client(ROOT).auth.kubernetes.login("my-role", os.environ["KUBE_APP_JWT"]))
     kb["login_intruder"] = error_of(lambda: client().auth.kubernetes.login("my-role", os.environ["KUBE_INTRUDER_JWT"], mount_point=KUBE_MOUNT))
     kb["login_unknown_role"] = error_of(lambda: client().auth.kubernetes.login("no-such-role", os.environ["KUBE_APP_JWT"], mount_point=KUBE_MOUNT))
     kb["login_garbage_jwt"] = error_of(lambda: client().auth.kubernetes.login("my-role", "not.a.jwt", mount_point=KUBE_MOUNT))

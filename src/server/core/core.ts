@@ -287,12 +287,28 @@ export class Core {
     if (next.config.max_lease_ttl > 0 && next.config.default_lease_ttl > next.config.max_lease_ttl) {
       throw badRequest('default lease TTL cannot be larger than max lease TTL');
     }
+    if (entry.type === 'kv') await this.checkKvVersionChange(entry, next.options.version ?? '1');
     this.tables[table] = this.tables[table].map((e) => (e === entry ? next : e));
     const m = this.mounted.find((x) => x.entry === entry);
     if (m) m.entry = next;
     if (entry.options.version !== next.options.version && m) await this.instantiate(next, m);
     await saveMountTable(this.barrier, table === 'auth' ? AUTH_KEY : MOUNTS_KEY, this.tables[table]);
     return next;
+  }
+
+  /**
+   * A KV mount's version may only go up, as in Vault ("cannot downgrade mount from version 2": a v1
+   * view of a v2 store would expose its raw version records outside the data/ policy paths), and
+   * only while the mount is empty, since Coffer does not yet rewrite v1 secrets into versions.
+   */
+  private async checkKvVersionChange(entry: MountEntry, to: string): Promise<void> {
+    const from = entry.options.version ?? '1';
+    if (to === from) return;
+    if (to !== '1' && to !== '2') throw badRequest(`invalid KV version "${to}": use "1" or "2"`);
+    if (from === '2') throw badRequest('cannot downgrade mount from version 2');
+    if ((await this.barrier.list(mountStoragePrefix(entry))).length > 0) {
+      throw badRequest(`upgrading "${entry.path}" to version 2 is refused: it holds version 1 secrets and Coffer does not convert them in place yet; copy them to a new kv-v2 mount instead`);
+    }
   }
 
   /** The mount serving a full request path (longest prefix wins). */
@@ -458,11 +474,13 @@ export class Core {
     const auditReq = { ...req };
     let tokenEntry: TokenEntry | null = null;
     let auditMeta: AuditMeta = {};
+    /** The hash of a token this request used up, revoked when the request is done. */
+    let lastUseOf: string | null = null;
     try {
       validateRequestPath(req.path);
       if (this.barrier.isSealed && !SEALED_OK.has(req.path)) throw sealed();
       const m = this.route(req.path);
-      if (!m) throw notFound(noRouteMessage(req.path, this.tables.auth));
+      if (!m) throw notFound(await this.noRouteMessage(req));
       auditMeta = {
         mountType: m.entry.type,
         mountPoint: m.entry.path,
@@ -486,6 +504,14 @@ export class Core {
         if (tokenEntry && tokenEntry.numUses < 0 && !match.def.unauthenticated) throw permissionDenied('token has no uses left');
         if (tokenEntry && tokenEntry.boundCidrs.length > 0 && !ipInCidrs(req.remoteAddr, tokenEntry.boundCidrs)) {
           throw permissionDenied('token is not allowed from this address (token_bound_cidrs)');
+        }
+        // One use is counted per authenticated request, allowed or denied (as Vault), in one atomic step
+        // per token: of N racing requests exactly as many as the token has uses get through. The token
+        // is revoked once the request its last use served is done (the `finally` below).
+        if (tokenEntry && !match.def.unauthenticated && tokenEntry.numUses !== 0) {
+          const use = await this.tokens.useToken(tokenEntry.idHash);
+          if (!use.ok) throw permissionDenied('token has no uses left');
+          lastUseOf = use.lastUse ? tokenEntry.idHash : null;
         }
       }
 
@@ -517,15 +543,7 @@ export class Core {
       }
 
       await this.audit.logRequest(auditReq, tokenEntry, null, auditMeta);
-      let lastUse = false;
-      if (tokenEntry && tokenEntry.numUses > 0) lastUse = (await this.tokens.useToken(tokenEntry)).lastUse;
-
-      let res;
-      try {
-        res = await invoke(match, breq, fields);
-      } finally {
-        if (lastUse && tokenEntry) await this.tokens.revokeTree(tokenEntry.idHash);
-      }
+      let res = await invoke(match, breq, fields);
 
       if (m.entry.table === 'auth' && (breq.operation === 'create' || breq.operation === 'update') && !match.def.unauthenticated) {
         const warning = await missingPoliciesWarning(this.policies, req.data);
@@ -599,7 +617,28 @@ export class Core {
       const message = err ? err.message : 'internal error';
       if (status !== 503 && !this.barrier.isSealed) await this.audit.logResponse(auditReq, tokenEntry, null, message, auditMeta).catch(() => undefined);
       throw err ?? new CofferError(500, message);
+    } finally {
+      if (lastUseOf !== null) {
+        await this.tokens.revokeTree(lastUseOf).catch((e: unknown) => this.logger.error({ err: String(e) }, 'failed to revoke a use-limited token after its last use'));
+      }
     }
+  }
+
+  /**
+   * Vault's "no handler for route". Under auth/ it also names the enabled auth methods, but only to a
+   * caller whose token may read sys/auth; anyone else hears only of mounts tuned to
+   * listing_visibility "unauth" (what sys/internal/ui/mounts would show them anyway).
+   */
+  private async noRouteMessage(req: CoreRequest): Promise<string> {
+    const base = `no handler for route "${req.path}". route entry not found.`;
+    if (!req.path.startsWith('auth/') || this.barrier.isSealed) return base;
+    const mount = req.path.split('/').slice(0, 2).join('/');
+    const token = req.clientToken ? await this.tokens.lookup(req.clientToken) : null;
+    const mayList = token !== null && token.numUses >= 0 && (await this.policies.acl(token.policies)).allowOperation({ path: 'sys/auth', operation: 'read' }).allowed;
+    const visible = this.tables.auth.filter((e) => mayList || e.config.listing_visibility === 'unauth');
+    if (visible.length === 0) return `${base} No auth method is enabled at "${mount}/".`;
+    const names = visible.map((e) => e.path.replace(/\/$/, '')).sort();
+    return `${base} No auth method is enabled at "${mount}/"; enabled auth paths: ${names.join(', ')}`;
   }
 }
 
@@ -613,15 +652,6 @@ async function missingPoliciesWarning(policies: PolicyStore, data: Record<string
   const known = new Set(await policies.list());
   const missing = names.filter((n) => !known.has(n));
   return missing.length > 0 ? `these policies do not exist yet, so they grant nothing until written: ${missing.join(', ')} (see sys/policies/acl)` : null;
-}
-
-/** Vault's "no handler for route"; for auth/ paths it also names the auth methods that are enabled. */
-function noRouteMessage(path: string, auth: MountEntry[]): string {
-  const base = `no handler for route "${path}". route entry not found.`;
-  if (!path.startsWith('auth/')) return base;
-  const mount = path.split('/').slice(0, 2).join('/');
-  const enabled = auth.map((e) => e.path.replace(/\/$/, '')).sort();
-  return `${base} No auth method is enabled at "${mount}/"; enabled auth paths: ${enabled.join(', ')}`;
 }
 
 /** Rejects `..`, `.` and empty segments (a trailing slash is allowed: it means a folder). */

@@ -1,5 +1,8 @@
 // Response wrapping: instead of the response, the client gets a single-use wrapping token whose
 // cubbyhole holds the response; `sys/wrapping/unwrap` hands it over once. Vault's X-Vault-Wrap-TTL.
+// A wrapping token has exactly one use (as in Vault): whatever uses it first, an unwrap or a read of
+// cubbyhole/response by someone who intercepted it, uses it up, so the real recipient's unwrap fails
+// and the interception shows.
 
 import type { Core } from './core.js';
 import type { CoreRequest, CoreResponse } from './types.js';
@@ -34,7 +37,7 @@ export async function wrapData(core: Core, body: WrappedBody, ttl: number, creat
     maxTtl: ttl,
     explicitMaxTtl: ttl,
     period: 0,
-    numUses: 0,
+    numUses: 1,
     renewable: false,
     parentHash: '',
     boundCidrs: [],
@@ -63,18 +66,26 @@ export async function wrapResponse(core: Core, req: CoreRequest, out: CoreRespon
   return { ...out, status: 200, data: null, auth: null, leaseId: '', leaseDuration: 0, renewable: false, wrapInfo, warnings: out.warnings };
 }
 
-/** Finds a live wrapping token; throws Vault's error when it is not one. */
+const INVALID = 'wrapping token is not valid or does not exist';
+
+/** Finds a live, unused wrapping token; throws Vault's error when it is not one. */
 export async function wrappingTokenEntry(core: Core, token: string): Promise<TokenEntry> {
   const entry = token ? await core.tokens.lookup(token) : null;
-  if (!entry || entry.internalData?.wrapping !== true) throw badRequest('wrapping token is not valid or does not exist');
+  if (!entry || entry.internalData?.wrapping !== true || entry.numUses < 0) throw badRequest(INVALID);
   return entry;
 }
 
-/** Returns the wrapped body and revokes the wrapping token (single use). */
+/** Returns the wrapped body and revokes the wrapping token. Claiming its one use is atomic: of racing unwraps, one wins. */
 export async function unwrap(core: Core, token: string): Promise<WrappedBody> {
   const entry = await wrappingTokenEntry(core, token);
-  const body = await getJson<WrappedBody>(core.cubbyholeView(entry.idHash), RESPONSE_KEY);
-  await core.tokens.revokeTree(entry.idHash);
-  if (!body) throw badRequest('wrapping token is not valid or does not exist');
+  const use = await core.tokens.useToken(entry.idHash);
+  if (!use.ok) throw badRequest(INVALID);
+  let body: WrappedBody | null;
+  try {
+    body = await getJson<WrappedBody>(core.cubbyholeView(entry.idHash), RESPONSE_KEY);
+  } finally {
+    await core.tokens.revokeTree(entry.idHash);
+  }
+  if (!body) throw badRequest(INVALID);
   return body;
 }

@@ -86,12 +86,11 @@ export function tokenBackend(core: Core): Backend {
       if (notHeld.length > 0) throw badRequest(`child policies must be subset of parent: token lacks ${notHeld.join(', ')}`);
     }
     const noParent = orphanPath || f.get<boolean>('no_parent');
-    if (f.get<boolean>('no_parent') && !orphanPath && !isRoot) {
-      const acl = await core.policies.acl(parent.policies);
-      if (!acl.allowOperation({ path: 'auth/token/create', operation: 'update', isRootPath: true }).allowed) {
-        throw badRequest('root or sudo privileges required to create orphan token');
-      }
-    }
+    // As Vault's handleCreateCommon: root, or sudo on the path being called, for what outlives or
+    // outranks the parent (an orphan through no_parent, a periodic token renewable for ever).
+    const hasSudo = async (): Promise<boolean> =>
+      isRoot || (await core.policies.acl(parent.policies)).allowOperation({ path: `auth/token/${req.path}`, operation: 'update', isRootPath: true }).allowed;
+    if (f.get<boolean>('no_parent') && !orphanPath && !(await hasSudo())) throw badRequest('root or sudo privileges required to create orphan token');
     const id = f.get<string>('id');
     if (id && !isRoot) throw badRequest('root or sudo privileges required to specify token id');
     const numUses = f.get<number>('num_uses');
@@ -100,6 +99,7 @@ export function tokenBackend(core: Core): Backend {
     const explicitMaxTtl = f.get<number>('explicit_max_ttl');
     const period = f.get<number>('period');
     if (ttl < 0 || explicitMaxTtl < 0 || period < 0) throw badRequest('ttl, explicit_max_ttl and period must not be negative');
+    if (period > 0 && !(await hasSudo())) throw badRequest('root or sudo privileges required to create periodic token');
     const displayName = f.get<string>('display_name');
     const tokenMount = core.findMount('auth', 'auth/token/')!;
     const auth = await core.issueToken({

@@ -1,12 +1,27 @@
 // The token store: creates tokens, finds them by ID or accessor, renews and revokes them (children
-// first). Records live in the barrier under sys/token/, keyed by salted hashes; a small in-memory map
-// keeps the hot path (one lookup per request) off storage. Time comes from the injected clock.
+// first). Records live in the barrier under sys/token/, keyed by salted hashes; bounded in-memory LRUs
+// keep the hot path (one lookup per request) off storage: one for live records, a smaller one for
+// IDs that name no token, so a flood of random tokens can neither grow memory nor evict the live
+// ones. Counting a use is one atomic step per token (a keyed lock), so a use-limited token serves
+// exactly its uses however many requests race for it. Time comes from the injected clock.
 
 import type { Clock, StorageView } from '../framework/types.js';
 import { getJson, putJson } from '../framework/json-storage.js';
 import { newAccessor, newTokenId, saltedHasher } from './ids.js';
 import { randomBytes } from 'node:crypto';
 import type { CreateTokenParams, TokenEntry } from './types.js';
+import { createLru } from '../storage/lru.js';
+import { createKeyedLock } from '../framework/keyed-lock.js';
+
+/** Live token records kept decrypted in memory. */
+export const TOKEN_CACHE_SIZE = 10_000;
+/** Token hashes known to name nothing (random or revoked tokens). */
+export const NEGATIVE_CACHE_SIZE = 1_024;
+/** Token ID -> salted hash memo (the HMAC is the costly part of a lookup). */
+const HASH_MEMO_SIZE = 10_000;
+
+/** What counting one use found: the token may serve this request or not, and whether it was its last. */
+export type UseResult = { ok: true; lastUse: boolean } | { ok: false };
 
 const SALT_KEY = 'salt';
 const idKey = (hash: string): string => `id/${hash}`;
@@ -21,8 +36,10 @@ export interface TokenStoreHooks {
 export class TokenStore {
   private hasher: ((value: string) => string) | null = null;
   /** Recent token -> salted hash, so the per-request lookup skips the HMAC (cleared when full or sealed). */
-  private hashes = new Map<string, string>();
-  private cache = new Map<string, TokenEntry | null>();
+  private hashes = createLru<string>(HASH_MEMO_SIZE);
+  private cache = createLru<TokenEntry>(TOKEN_CACHE_SIZE);
+  private missing = createLru<true>(NEGATIVE_CACHE_SIZE);
+  private readonly useLock = createKeyedLock();
   private hooks: TokenStoreHooks = { onRevoke: async () => {} };
 
   constructor(
@@ -37,6 +54,7 @@ export class TokenStore {
   /** Loads (or creates) the salt; call after every unseal. */
   async setup(): Promise<void> {
     this.cache.clear();
+    this.missing.clear();
     let salt = await this.storage.get(SALT_KEY);
     if (!salt) {
       salt = randomBytes(32);
@@ -47,16 +65,16 @@ export class TokenStore {
 
   clearCache(): void {
     this.cache.clear();
+    this.missing.clear();
     this.hashes.clear();
     this.hasher = null;
   }
 
   hash(id: string): string {
     const known = this.hashes.get(id);
-    if (known !== undefined) return known;
+    if (known.hit) return known.value;
     if (!this.hasher) throw new Error('token store is not set up (sealed)');
     const h = this.hasher(id);
-    if (this.hashes.size >= 10000) this.hashes.clear();
     this.hashes.set(id, h);
     return h;
   }
@@ -109,13 +127,22 @@ export class TokenStore {
   }
 
   async getByHash(idHash: string): Promise<TokenEntry | null> {
-    let entry = this.cache.get(idHash);
-    if (entry === undefined) {
+    const cached = this.cache.get(idHash);
+    let entry: TokenEntry | null;
+    if (cached.hit) entry = cached.value;
+    else if (this.missing.get(idHash).hit) entry = null;
+    else {
       entry = await getJson<TokenEntry>(this.storage, idKey(idHash));
-      this.cache.set(idHash, entry);
+      if (entry) this.cache.set(idHash, entry);
+      else this.missing.set(idHash, true);
     }
     if (entry && entry.expireTime > 0 && entry.expireTime <= this.clock.now()) return null;
     return entry;
+  }
+
+  /** How many records each cache holds (for the memory-bound tests). */
+  cacheSizes(): { live: number; missing: number; hashes: number } {
+    return { live: this.cache.size, missing: this.missing.size, hashes: this.hashes.size };
   }
 
   async lookupAccessor(accessor: string): Promise<TokenEntry | null> {
@@ -133,18 +160,24 @@ export class TokenStore {
     return out.sort();
   }
 
-  /** Counts one use; a token whose last use this was is revoked after the request. Returns false if exhausted. */
-  async useToken(entry: TokenEntry): Promise<{ lastUse: boolean }> {
-    if (entry.numUses === 0) return { lastUse: false };
-    const next = { ...entry, numUses: entry.numUses - 1 };
-    if (next.numUses === 0) {
-      // Vault marks it as being in its last use (-1) and revokes after the request.
-      next.numUses = -1;
-      await this.write(next);
-      return { lastUse: true };
-    }
-    await this.write(next);
-    return { lastUse: false };
+  /**
+   * Counts one use of a token, atomically: the current record is read again under a per-token lock,
+   * so of N racing requests exactly as many as the token has uses get `ok`. A token whose last use
+   * this was is marked (-1, as Vault does) and must be revoked by the caller after the request.
+   * An unlimited token (0 uses) is always ok and writes nothing.
+   */
+  async useToken(idHash: string): Promise<UseResult> {
+    const current = await this.getByHash(idHash);
+    if (!current) return { ok: false };
+    if (current.numUses === 0) return { ok: true, lastUse: false };
+    return this.useLock.run(idHash, async () => {
+      const entry = await this.getByHash(idHash);
+      if (!entry || entry.numUses < 0) return { ok: false };
+      if (entry.numUses === 0) return { ok: true, lastUse: false };
+      const left = entry.numUses - 1;
+      await this.write({ ...entry, numUses: left === 0 ? -1 : left });
+      return { ok: true, lastUse: left === 0 };
+    });
   }
 
   /** Extends a token's life as Vault does: period tokens reset to the period, others by increment, capped. */
@@ -194,11 +227,13 @@ export class TokenStore {
     await this.storage.delete(accessorKey(this.hash(entry.accessor)));
     if (entry.parentHash) await this.storage.delete(parentKey(entry.parentHash, idHash));
     await this.storage.delete(idKey(idHash));
-    this.cache.set(idHash, null);
+    this.cache.delete(idHash);
+    this.missing.set(idHash, true);
   }
 
   private async write(entry: TokenEntry): Promise<void> {
     await putJson(this.storage, idKey(entry.idHash), entry);
+    this.missing.delete(entry.idHash);
     this.cache.set(entry.idHash, entry);
   }
 }
