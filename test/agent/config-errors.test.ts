@@ -1,5 +1,7 @@
 // Every configuration the agent must refuse at once: `coffer agent -config=...` exits 1 before
-// contacting any server, and stderr names the file, the line and the key.
+// contacting any server (VAULT_ADDR points where nothing listens, so an agent that got past its
+// configuration would sit in auth retries instead of exiting 1), and stderr names the file, the line
+// and the key. No wall-clock bound: the test's own timeout catches an agent that does not stop.
 
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -74,7 +76,6 @@ describe('agent: configuration errors stop the agent with file, line and key', {
       const prefix = `Error loading configuration: ${c.args ? '' : `${file}:`}`;
       assert.ok(run.stderr.startsWith(prefix), `stderr starts with ${JSON.stringify(prefix)}: ${run.stderr}`);
       assert.match(run.stderr.slice(prefix.length), c.expect);
-      assert.ok(run.ms < 3000, `stopped at once (${run.ms} ms)`);
     });
   }
 

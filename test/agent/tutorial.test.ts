@@ -92,7 +92,6 @@ describe('agent: the tutorial init container', () => {
     const run = await runAgentToExit([`-config=${cfg}`], agentEnv(lab.addr));
     assert.equal(run.code, 1);
     assert.match(run.stderr, /auto_auth kubernetes login at auth\/kube-policy failed: POST \/v1\/auth\/kube-policy\/login: 4\d\d /);
-    assert.ok(run.ms < 5000, `failed fast (${run.ms} ms)`);
   });
 
   it('the same template with approle auth renders the same bytes', async () => {

@@ -58,6 +58,7 @@ interface MountedBackend {
 
 const SEALED_OK = new Set(['sys/seal-status', 'sys/unseal', 'sys/init', 'sys/health', 'sys/leader', 'sys/metrics']);
 const DEFAULT_TTL = 768 * 3600;
+const TOKEN_LOAD_BATCH = 500;
 
 export class Core {
   readonly barrier: Barrier;
@@ -71,6 +72,8 @@ export class Core {
   readonly defaultLeaseTtl: number;
   readonly maxLeaseTtl: number;
   private mounted: MountedBackend[] = [];
+  /** Bumped on every unseal, so background work of an earlier unseal stops. */
+  private unsealEpoch = 0;
   private tables: { mounts: MountEntry[]; auth: MountEntry[] } = { mounts: [], auth: [] };
   private readonly physical: PhysicalStorage;
   readonly storageType: string;
@@ -132,16 +135,14 @@ export class Core {
         }
         return out;
       },
-      sweepExpiredTokens: async () => {
-        const now = this.clock.now();
-        for (const h of await this.tokens.allHashes()) {
-          const e = await this.tokens.rawEntry(h);
-          if (e && e.expireTime > 0 && e.expireTime <= now) await this.tokens.revokeTree(h);
-        }
+      revokeTokenIfExpired: async (idHash) => {
+        const e = await this.tokens.rawEntry(idHash);
+        if (e && e.expireTime > 0 && e.expireTime <= this.clock.now()) await this.tokens.revokeTree(idHash);
       },
       onError: (err, leaseId) => this.logger.error({ err: String(err), lease_id: leaseId }, 'lease revocation failed'),
     });
     this.tokens.setHooks({
+      onExpiry: (idHash, expireTime) => this.expiration.scheduleToken(idHash, expireTime),
       onRevoke: async (entry) => {
         await this.expiration.revokeByToken(entry.idHash);
         const cubby = this.mounted.find((m) => m.entry.type === 'cubbyhole');
@@ -215,6 +216,29 @@ export class Core {
     for (const e of [...mounts, ...auth]) await this.instantiate(e);
     await this.audit.setup();
     await this.expiration.restore();
+    this.scheduleStoredTokens();
+  }
+
+  /**
+   * After an unseal, every stored token's expiry goes into the expiration queue, read in batches
+   * that yield to the event loop, so a large token store does not hold up the first requests. Until
+   * a token is scheduled, lookups already treat it as gone once expired; the sweep only cleans up.
+   */
+  private scheduleStoredTokens(): void {
+    const epoch = ++this.unsealEpoch;
+    void (async () => {
+      const hashes = await this.tokens.allHashes();
+      for (let i = 0; i < hashes.length; i += TOKEN_LOAD_BATCH) {
+        if (epoch !== this.unsealEpoch || this.barrier.isSealed) return;
+        for (const h of hashes.slice(i, i + TOKEN_LOAD_BATCH)) {
+          const e = await this.tokens.rawEntry(h);
+          if (e) this.expiration.scheduleToken(h, e.expireTime);
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+    })().catch((e: unknown) => {
+      if (!this.barrier.isSealed) this.logger.error({ err: String(e) }, 'failed to load token expiries');
+    });
   }
 
   // ---- mounts ----------------------------------------------------------------------------------

@@ -1,12 +1,16 @@
 // Leases: every leased secret a backend returns, and every token that can expire. Leases are stored
 // in the barrier (sys/expire/), restored into memory on unseal, renewed within their max TTL and
-// revoked when they expire (a once-a-second sweep, plus lookups that treat expired as gone).
+// revoked when they expire (lookups treat expired as gone at once; a once-a-second sweep revokes).
+// The sweep reads a min-heap of expiry times (ExpiryQueue), so its cost follows what is due, not
+// what is alive: tokens are scheduled when created or renewed (and, after an unseal, loaded in the
+// background in small batches), never re-read every second.
 // Token leases are views of token records: lease ID `<token path>/<token hash>`.
 
 import { randomUUID } from 'node:crypto';
 import type { Clock, Lease, StorageView } from '../framework/types.js';
 import { getJson, listRecursive, putJson } from '../framework/json-storage.js';
 import { badRequest } from '../framework/errors.js';
+import { ExpiryQueue } from './expiry-queue.js';
 
 export interface LeaseEntry {
   leaseId: string;
@@ -41,15 +45,20 @@ export interface ExpirationHooks {
   revokeTokenLease(leaseId: string): Promise<void>;
   /** Token leases whose ID starts with prefix. */
   tokenLeasesWithPrefix(prefix: string): Promise<string[]>;
-  /** Revokes every token that has expired. */
-  sweepExpiredTokens(): Promise<void>;
+  /** Revokes the token if its record says it has expired (it may have been renewed since it was scheduled). */
+  revokeTokenIfExpired(idHash: string): Promise<void>;
   onError(err: unknown, leaseId: string): void;
 }
 
 const leaseKey = (id: string): string => `id/${id}`;
+/** Queue IDs of tokens; lease IDs are paths and never start with a NUL. */
+const TOKEN_PREFIX = '\0token:';
+/** A revocation that failed is tried again this much later. */
+const RETRY_MS = 5_000;
 
 export class ExpirationManager {
   private leases = new Map<string, LeaseEntry>();
+  private readonly due = new ExpiryQueue();
   private timer: NodeJS.Timeout | null = null;
   private sweeping = false;
 
@@ -61,9 +70,10 @@ export class ExpirationManager {
 
   async restore(): Promise<void> {
     this.leases.clear();
+    this.due.clear();
     for (const key of await listRecursive(this.storage, 'id/')) {
       const entry = await getJson<LeaseEntry>(this.storage, `id/${key}`);
-      if (entry) this.leases.set(entry.leaseId, entry);
+      if (entry) this.track(entry);
     }
     this.timer = setInterval(() => void this.sweep(), 1000);
     this.timer.unref();
@@ -73,6 +83,17 @@ export class ExpirationManager {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.leases.clear();
+    this.due.clear();
+  }
+
+  /** Schedules a token's expiry check (on create, renew, and when tokens are loaded after an unseal). */
+  scheduleToken(idHash: string, expireTime: number): void {
+    if (expireTime > 0) this.due.push(expireTime, TOKEN_PREFIX + idHash);
+  }
+
+  /** Entries waiting in the expiry queue (live ones plus superseded ones not yet reached). */
+  get scheduled(): number {
+    return this.due.size;
   }
 
   async register(p: {
@@ -101,7 +122,7 @@ export class ExpirationManager {
       internalData: p.internalData,
     };
     await putJson(this.storage, leaseKey(entry.leaseId), entry);
-    this.leases.set(entry.leaseId, entry);
+    this.track(entry);
     return entry;
   }
 
@@ -124,7 +145,7 @@ export class ExpirationManager {
     if (e.maxExpireTime > 0 && expireTime > e.maxExpireTime) expireTime = e.maxExpireTime;
     const next = { ...e, expireTime, lastRenewalTime: now };
     await putJson(this.storage, leaseKey(leaseId), next);
-    this.leases.set(leaseId, next);
+    this.track(next);
     return this.view(next);
   }
 
@@ -174,21 +195,31 @@ export class ExpirationManager {
     this.sweeping = true;
     try {
       const now = this.clock.now();
-      for (const e of [...this.leases.values()]) {
-        if (e.expireTime <= now) {
-          try {
-            await this.revoke(e.leaseId);
-          } catch (err) {
-            this.hooks.onError(err, e.leaseId);
+      for (const { id } of this.due.popDue(now)) {
+        try {
+          if (id.startsWith(TOKEN_PREFIX)) await this.hooks.revokeTokenIfExpired(id.slice(TOKEN_PREFIX.length));
+          else {
+            // A lease renewed since this pair was pushed has a later pair of its own; a revoked one is gone.
+            const e = this.leases.get(id);
+            if (e && e.expireTime <= now) await this.revoke(id);
           }
+        } catch (err) {
+          this.hooks.onError(err, id);
+          // Not forgotten: tried again on a later sweep.
+          const e = this.leases.get(id);
+          if (e) this.due.push(now + RETRY_MS, id);
         }
       }
-      await this.hooks.sweepExpiredTokens();
     } catch (err) {
       this.hooks.onError(err, '');
     } finally {
       this.sweeping = false;
     }
+  }
+
+  private track(e: LeaseEntry): void {
+    this.leases.set(e.leaseId, e);
+    this.due.push(e.expireTime, e.leaseId);
   }
 
   private live(leaseId: string): LeaseEntry | null {

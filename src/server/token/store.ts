@@ -31,6 +31,8 @@ const parentKey = (parent: string, child: string): string => `parent/${parent}/$
 export interface TokenStoreHooks {
   /** Called for every token being revoked, before its record is removed (revoke its leases, cubbyhole). */
   onRevoke(entry: TokenEntry): Promise<void>;
+  /** Called when a token is created or renewed with an expiry (ms), to schedule its revocation. */
+  onExpiry(idHash: string, expireTime: number): void;
 }
 
 export class TokenStore {
@@ -40,7 +42,7 @@ export class TokenStore {
   private cache = createLru<TokenEntry>(TOKEN_CACHE_SIZE);
   private missing = createLru<true>(NEGATIVE_CACHE_SIZE);
   private readonly useLock = createKeyedLock();
-  private hooks: TokenStoreHooks = { onRevoke: async () => {} };
+  private hooks: TokenStoreHooks = { onRevoke: async () => {}, onExpiry: () => {} };
 
   constructor(
     private readonly storage: StorageView,
@@ -117,6 +119,7 @@ export class TokenStore {
     await this.write(entry);
     await putJson(this.storage, accessorKey(this.hash(entry.accessor)), { idHash, accessor: entry.accessor });
     if (entry.parentHash) await this.storage.put(parentKey(entry.parentHash, idHash), Buffer.alloc(0));
+    this.hooks.onExpiry(idHash, entry.expireTime);
     return { id, entry };
   }
 
@@ -192,6 +195,7 @@ export class TokenStore {
     }
     const next = { ...entry, expireTime };
     await this.write(next);
+    this.hooks.onExpiry(entry.idHash, expireTime);
     return next;
   }
 

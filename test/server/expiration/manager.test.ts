@@ -26,7 +26,7 @@ async function setup() {
     },
     revokeTokenLease: async () => undefined,
     tokenLeasesWithPrefix: async () => [],
-    sweepExpiredTokens: async () => undefined,
+    revokeTokenIfExpired: async () => undefined,
     onError: (e) => {
       throw e;
     },
