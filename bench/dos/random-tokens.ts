@@ -34,7 +34,7 @@ async function flood(url: string, amount: number, random: boolean): Promise<{ st
     amount,
     requests: [
       {
-        setupRequest: (req: { path?: string; method?: string; headers?: Record<string, string>; body?: string }) => {
+        setupRequest: (req: autocannon.Request): autocannon.Request => {
           n++;
           const token = random ? `hvs.${randomBytes(18).toString('base64url')}` : 'hvs.the-same-bad-token';
           if (random && n % 4 === 0) {
