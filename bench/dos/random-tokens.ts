@@ -1,9 +1,10 @@
 // bench/dos: the server's memory under a flood of unauthenticated requests, each with a random
 // X-Vault-Token (and, every fourth, a random 2 KB lease ID to sys/leases/lookup): RSS of the dev
-// server before, after N requests and after 2N, so a leak shows as growth between the two rounds.
+// server before and after each of R rounds of N requests, so a leak shows as growth that goes on
+// round after round, while bounded caches fill up and then stay flat.
 // The reference is the same server's RSS after an equal number of requests with one fixed bad
 // token (which any cache absorbs): the ratio of growth says what random input costs beyond that.
-// Usage: npm run build && node dist/bench/dos/random-tokens.js [requests=100000]
+// Usage: npm run build && node dist/bench/dos/random-tokens.js [requests=100000] [rounds=4]
 
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import autocannon from 'autocannon';
 import { createServer } from 'node:net';
 
 const total = Number(process.argv[2] ?? 100_000);
+const rounds = Number(process.argv[3] ?? 4);
 const root = resolve(import.meta.dirname, '../../..');
 
 function freePort(): Promise<number> {
@@ -70,15 +72,16 @@ async function main(): Promise<void> {
     const start = await settle();
     const fixed = await flood(url, total, false);
     const afterFixed = await settle();
-    const first = await flood(url, total, true);
-    const afterFirst = await settle();
-    const second = await flood(url, total, true);
-    const afterSecond = await settle();
     console.log(`RSS at start ${start.toFixed(1)} MB`);
     console.log(`after ${total} requests with one fixed bad token: ${afterFixed.toFixed(1)} MB (${fixed.rps.toFixed(0)} req/s, statuses ${JSON.stringify(fixed.statuses)})`);
-    console.log(`after ${total} random-token requests: ${afterFirst.toFixed(1)} MB (${first.rps.toFixed(0)} req/s, statuses ${JSON.stringify(first.statuses)})`);
-    console.log(`after ${2 * total} random-token requests: ${afterSecond.toFixed(1)} MB (${second.rps.toFixed(0)} req/s)`);
-    console.log(`growth over the second ${total} random requests: ${(afterSecond - afterFirst).toFixed(1)} MB; random vs fixed after ${total}: ratio ${(afterFirst / afterFixed).toFixed(2)}`);
+    const after: number[] = [];
+    for (let i = 1; i <= rounds; i++) {
+      const r = await flood(url, total, true);
+      after.push(await settle());
+      console.log(`after ${i * total} random-token requests: ${after[i - 1]!.toFixed(1)} MB (${r.rps.toFixed(0)} req/s, statuses ${JSON.stringify(r.statuses)})`);
+    }
+    const growth = after.slice(1).map((x, i) => (x - after[i]!).toFixed(1));
+    console.log(`growth per round after the first: ${growth.join(', ')} MB; random vs fixed after ${total}: ratio ${(after[0]! / afterFixed).toFixed(2)}`);
   } finally {
     proc.kill('SIGTERM');
   }
