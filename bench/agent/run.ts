@@ -11,7 +11,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../support/free-port.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -20,15 +20,6 @@ const seconds = Number(process.argv[3] ?? 60);
 const root = resolve(import.meta.dirname, '../../..');
 const bin = join(root, 'bin/coffer.js');
 const ROOT_TOKEN = 'bench-root';
-
-function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => res(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 async function call(addr: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
   const r = await fetch(`${addr}/v1/${path}`, { method, headers: { 'X-Vault-Token': ROOT_TOKEN, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
