@@ -47,7 +47,8 @@ function stopper(proc: ChildProcess): (signal?: NodeJS.Signals) => Promise<numbe
   return (signal = 'SIGTERM') =>
     new Promise((res) => {
       if (proc.exitCode !== null || proc.signalCode !== null) return res(proc.exitCode);
-      proc.once('exit', (code) => res(code));
+      // 'close', not 'exit': by then the pipes are drained, so output() holds the last lines.
+      proc.once('close', (code) => res(code));
       proc.kill(signal);
     });
 }
@@ -90,8 +91,14 @@ export async function startTlsServer(storageHcl: string, pki: TestPki, dir: stri
   return startWithConfig(configPath, port, 'https', pki.ca);
 }
 
-export async function startWithConfig(configPath: string, port: number, scheme = 'http', ca?: string): Promise<ServerProcess & { configPath: string; port: number }> {
-  const { proc, output } = spawnCoffer(['server', `-config=${configPath}`]);
+export async function startWithConfig(
+  configPath: string,
+  port: number,
+  scheme = 'http',
+  ca?: string,
+  extra: { args?: string[]; env?: NodeJS.ProcessEnv } = {},
+): Promise<ServerProcess & { configPath: string; port: number }> {
+  const { proc, output } = spawnCoffer(['server', `-config=${configPath}`, ...(extra.args ?? [])], extra.env);
   const addr = `${scheme}://127.0.0.1:${port}`;
   await waitFor(
     async () => {

@@ -4,7 +4,7 @@
 // Token leases are views of token records: lease ID `<token path>/<token hash>`.
 
 import { randomUUID } from 'node:crypto';
-import type { Clock, Lease, StorageView } from '../framework/types.js';
+import type { Clock, Lease, Logger, StorageView } from '../framework/types.js';
 import { getJson, listRecursive, putJson } from '../framework/json-storage.js';
 import { badRequest } from '../framework/errors.js';
 
@@ -44,6 +44,8 @@ export interface ExpirationHooks {
   /** Revokes every token that has expired. */
   sweepExpiredTokens(): Promise<void>;
   onError(err: unknown, leaseId: string): void;
+  /** Where "revoked lease" lines go (Vault's `expiration:` module). */
+  logger?: Logger;
 }
 
 const leaseKey = (id: string): string => `id/${id}`;
@@ -137,6 +139,7 @@ export class ExpirationManager {
     await this.hooks.revokeSecret(e.mountPoint, this.toLease(e));
     await this.storage.delete(leaseKey(leaseId));
     this.leases.delete(leaseId);
+    this.hooks.logger?.info({ lease_id: leaseId }, 'revoked lease');
   }
 
   async revokePrefix(prefix: string): Promise<number> {
