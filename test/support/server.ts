@@ -2,12 +2,12 @@
 // (SQLite or PostgreSQL), on a free loopback port, and stops them (gracefully or with SIGKILL).
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { api } from './http.js';
 import type { TestPki } from './tls.js';
+import { tempDir } from './tmp.js';
 
 export const COFFER_BIN = resolve(import.meta.dirname, '../../../bin/coffer.js');
 
@@ -71,9 +71,7 @@ export async function startDevServer(rootToken = 'root-token-for-tests'): Promis
   return { addr: `http://127.0.0.1:${port}`, proc, output, stop: stopper(proc), rootToken, unsealKey };
 }
 
-export function tempDir(prefix = 'coffer-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
+export { tempDir } from './tmp.js';
 
 /** Starts `coffer server -config=<file>` with the given HCL (a listener on a free port is added). */
 export async function startConfiguredServer(storageHcl: string, extraHcl = '', dir = tempDir()): Promise<ServerProcess & { configPath: string; port: number }> {
