@@ -8,6 +8,7 @@ import { parseFlags, usageText, UsageError, type FlagSpec } from './flags.js';
 import { devConfig } from '../server/config.js';
 import { loadServerConfig } from '../server/config-file.js';
 import { startServer } from '../server/server.js';
+import { createServerLogger, gatedStderr, isLogFormat, LOG_FORMATS, type LogFormat } from '../server/log.js';
 
 const FLAGS: Record<string, FlagSpec> = {
   config: { type: 'strings', usage: 'Path to a configuration file or directory (HCL or JSON). May be repeated.' },
@@ -16,6 +17,7 @@ const FLAGS: Record<string, FlagSpec> = {
   'dev-listen-address': { type: 'string', default: '127.0.0.1:8200', usage: 'Address the dev server listens on.' },
   'dev-no-store-token': { type: 'bool', default: false, usage: 'Do not write the dev root token to ~/.vault-token.' },
   'log-level': { type: 'string', default: 'info', usage: 'trace, debug, info, warn or error.' },
+  'log-format': { type: 'string', default: '', usage: 'standard (the default) or json. Also VAULT_LOG_FORMAT, or log_format in the config file.' },
 };
 
 export const SERVER_USAGE = `Usage: coffer server [options]
@@ -53,14 +55,22 @@ export async function serverCommand(argv: string[]): Promise<number> {
   try {
     config = dev ? devConfig(String(v['dev-listen-address']), logLevel) : loadServerConfig(configs);
     if (!dev && argv.some((a) => /^--?log-level/.test(a))) config.logLevel = logLevel;
+    // Vault's order: the flag, then VAULT_LOG_FORMAT, then log_format in the config file.
+    const format = (String(v['log-format']) || process.env.VAULT_LOG_FORMAT || config.logFormat).toLowerCase();
+    if (!isLogFormat(format)) throw new Error(`unknown log format "${format}": use one of ${LOG_FORMATS.join(', ')}`);
+    config.logFormat = format;
   } catch (e) {
     process.stderr.write(`Error loading configuration: ${(e as Error).message}\n`);
     return 1;
   }
+  // As Vault does, lines logged while starting wait until the banner is printed.
+  const out = gatedStderr();
+  const logger = createServerLogger({ level: config.logLevel, format: config.logFormat as LogFormat, write: out.write });
   let server;
   try {
-    server = await startServer(config, dev ? { rootTokenId: String(v['dev-root-token-id']) || undefined } : undefined);
+    server = await startServer(config, dev ? { rootTokenId: String(v['dev-root-token-id']) || undefined } : undefined, logger);
   } catch (e) {
+    out.open();
     process.stderr.write(`Error starting the server: ${(e as Error).message}\n`);
     return 1;
   }
@@ -104,6 +114,7 @@ export async function serverCommand(argv: string[]): Promise<number> {
   } else {
     process.stdout.write(`==> Coffer server started on ${addr}; storage: ${config.storage.type}\n`);
   }
+  out.open();
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);

@@ -1,5 +1,5 @@
 // Loads Vault's server configuration format (HCL v1 or JSON, one or more files or a directory):
-// storage, listener "tcp", api_addr, TTLs, log_level. Keys Vault knows but Coffer doesn't use are
+// storage, listener "tcp", api_addr, TTLs, log_level, log_format. Keys Vault knows but Coffer doesn't use are
 // accepted; anything else is an error that names the key and the file, with a suggestion.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -19,7 +19,6 @@ const IGNORED_VAULT_KEYS = new Set([
   'plugin_file_uid',
   'plugin_file_permissions',
   'telemetry',
-  'log_format',
   'log_file',
   'log_rotate_duration',
   'log_rotate_bytes',
@@ -55,6 +54,7 @@ const KNOWN_KEYS = new Set([
   'default_lease_ttl',
   'max_lease_ttl',
   'log_level',
+  'log_format',
   'cache_size',
   'disable_cache',
   'max_request_size',
@@ -175,6 +175,7 @@ export function loadServerConfig(paths: string[]): ServerConfig {
     defaultLeaseTtl: 0,
     maxLeaseTtl: 0,
     logLevel: 'info',
+    logFormat: 'standard',
     disableCache: false,
     cacheSize: 131072,
     maxRequestSize: 32 * 1024 * 1024,
@@ -201,12 +202,14 @@ export function loadServerConfig(paths: string[]): ServerConfig {
     if (doc.default_lease_ttl !== undefined) config.defaultLeaseTtl = duration(file, 'default_lease_ttl', doc.default_lease_ttl);
     if (doc.max_lease_ttl !== undefined) config.maxLeaseTtl = duration(file, 'max_lease_ttl', doc.max_lease_ttl);
     if (doc.log_level !== undefined) config.logLevel = scalar(file, 'log_level', doc.log_level).toLowerCase();
+    if (doc.log_format !== undefined) config.logFormat = scalar(file, 'log_format', doc.log_format).toLowerCase();
     if (doc.disable_cache !== undefined) config.disableCache = bool(file, 'disable_cache', doc.disable_cache);
     if (doc.cache_size !== undefined) config.cacheSize = Number(scalar(file, 'cache_size', doc.cache_size));
   }
   if (!['trace', 'debug', 'info', 'warn', 'error'].includes(config.logLevel)) {
     throw new Error(`log_level "${config.logLevel}" is not one of trace, debug, info, warn, error`);
   }
+  if (!['standard', 'json'].includes(config.logFormat)) throw new Error(`log_format "${config.logFormat}" is not one of standard, json`);
   if (config.listeners.length === 0) throw new Error('no listener configured: add listener "tcp" { address = "127.0.0.1:8200" ... }');
   if (config.maxLeaseTtl > 0 && config.defaultLeaseTtl > config.maxLeaseTtl) throw new Error('default_lease_ttl cannot be larger than max_lease_ttl');
   return config;

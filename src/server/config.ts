@@ -17,6 +17,8 @@ export interface ServerConfig {
   defaultLeaseTtl: number;
   maxLeaseTtl: number;
   logLevel: string;
+  /** Vault's log_format: "standard" (hclog lines) or "json". */
+  logFormat: string;
   disableCache: boolean;
   cacheSize: number;
   maxRequestSize: number;
@@ -39,6 +41,7 @@ export function devConfig(listenAddress: string, logLevel = 'info'): ServerConfi
     defaultLeaseTtl: 0,
     maxLeaseTtl: 0,
     logLevel,
+    logFormat: 'standard',
     disableCache: false,
     cacheSize: 131072,
     maxRequestSize: 32 * 1024 * 1024,

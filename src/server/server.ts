@@ -2,14 +2,13 @@
 // handling; and dev mode, which also initializes, unseals, mounts KV v2 at secret/ and prints the
 // unseal key and root token as Vault's dev mode does.
 
-import { pino } from 'pino';
 import { readFileSync } from 'node:fs';
 import { Core } from './core/core.js';
 import { createStorage } from './storage/index.js';
 import { createApiHandler } from './http/handler.js';
 import { createListener, type Listener } from './http/listener.js';
 import { createMetrics } from './metrics.js';
-import type { Logger } from './framework/types.js';
+import { createServerLogger, type LogFormat, type ServerLogger } from './log.js';
 import type { ServerConfig } from './config.js';
 
 export interface RunningServer {
@@ -22,18 +21,17 @@ export interface DevOptions {
   rootTokenId?: string;
 }
 
-export function createLogger(level: string): Logger {
-  return pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination(2));
-}
-
-export async function startServer(config: ServerConfig, dev?: DevOptions): Promise<RunningServer & { unsealKey?: string; rootToken?: string }> {
-  const logger = createLogger(config.logLevel);
+export async function startServer(
+  config: ServerConfig,
+  dev?: DevOptions,
+  logger: ServerLogger = createServerLogger({ level: config.logLevel, format: config.logFormat as LogFormat }),
+): Promise<RunningServer & { unsealKey?: string; rootToken?: string }> {
   const physical = await createStorage(config.storage.type, config.storage.config);
   const metrics = createMetrics();
   const core = new Core({
     physical,
     cacheSize: config.disableCache ? 0 : config.cacheSize,
-    logger,
+    logger: logger.child({ '@module': 'core' }),
     defaultLeaseTtl: config.defaultLeaseTtl,
     maxLeaseTtl: config.maxLeaseTtl,
     storageType: config.storage.type,

@@ -6,8 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COFFER_BIN, startDevServer, tempDir, type DevServer } from '../support/server.js';
 import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
@@ -21,7 +20,7 @@ const work = tempDir('coffer-tutorial-');
 
 before(async () => {
   // Not in a pod: the server must not pick up a service-account directory of its own.
-  process.env.COFFER_K8S_SA_DIR = join(mkdtempSync(join(tmpdir(), 'coffer-no-sa-')), 'absent');
+  process.env.COFFER_K8S_SA_DIR = join(tempDir('coffer-no-sa-'), 'absent');
   kube = await startFakeKube();
   srv = await startDevServer(ROOT);
   kube.createNamespace('app-namespace');

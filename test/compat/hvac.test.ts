@@ -12,11 +12,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import { join, resolve } from 'node:path';
 import { startDevServer, type DevServer } from '../support/server.js';
 import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
+import { tempDir } from '../support/tmp.js';
 
 const PYTHON = '/usr/bin/python3'; // Debian's interpreter: the one python3-hvac installs for
 const SCRIPT = resolve(import.meta.dirname, '../../../test/compat/hvac_client.py'); // the source, not dist/
@@ -57,7 +57,7 @@ function expectError(r: Recorded, cls: string, errors?: string[] | RegExp): void
 
 before(async () => {
   if (skip) return;
-  process.env.COFFER_K8S_SA_DIR = join(mkdtempSync(join(tmpdir(), 'coffer-no-sa-')), 'absent'); // not "in a pod"
+  process.env.COFFER_K8S_SA_DIR = join(tempDir('coffer-no-sa-'), 'absent'); // not "in a pod"
   kube = await startFakeKube();
   srv = await startDevServer(ROOT);
   kube.createNamespace('app-namespace');
@@ -66,7 +66,7 @@ before(async () => {
   kube.createServiceAccount('default', 'vault-auth');
   kube.bindAuthDelegator('default', 'vault-auth');
 
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: mkdtempSync(join(tmpdir(), 'coffer-hvac-home-')) }; // no ~/.vault-token
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: tempDir('coffer-hvac-home-') }; // no ~/.vault-token
   for (const k of Object.keys(env)) if (k.startsWith('VAULT_')) delete env[k];
   Object.assign(env, {
     PYTHONDONTWRITEBYTECODE: '1',

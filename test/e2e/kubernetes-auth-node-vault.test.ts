@@ -4,12 +4,11 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodeVault from 'node-vault';
 import { startDevServer, type DevServer } from '../support/server.js';
 import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
+import { tempDir } from '../support/tmp.js';
 
 /** node-vault reads `kubernetesPath` (src/index.js) but its typings do not declare it. */
 const client = (o: nodeVault.VaultOptions & { kubernetesPath: string }): nodeVault.client => nodeVault(o);
@@ -18,7 +17,7 @@ let srv: DevServer;
 let kube: FakeKube;
 
 before(async () => {
-  process.env.COFFER_K8S_SA_DIR = join(mkdtempSync(join(tmpdir(), 'coffer-no-sa-')), 'absent');
+  process.env.COFFER_K8S_SA_DIR = join(tempDir('coffer-no-sa-'), 'absent');
   kube = await startFakeKube();
   srv = await startDevServer('nvk-root');
   kube.createNamespace('app-namespace');

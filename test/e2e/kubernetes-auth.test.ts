@@ -6,13 +6,12 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { api } from '../support/http.js';
 import { startDevServer, type DevServer } from '../support/server.js';
 import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
 import { makeTestPki } from '../support/tls.js';
+import { tempDir } from '../support/tmp.js';
 
 const ROOT = 'k8s-root';
 let srv: DevServer;
@@ -21,7 +20,7 @@ let reviewerJwt: string;
 
 before(async () => {
   // Not in a pod: point the pod service-account directory at nothing.
-  process.env.COFFER_K8S_SA_DIR = join(mkdtempSync(join(tmpdir(), 'coffer-no-sa-')), 'absent');
+  process.env.COFFER_K8S_SA_DIR = join(tempDir('coffer-no-sa-'), 'absent');
   kube = await startFakeKube();
   srv = await startDevServer(ROOT);
   kube.createNamespace('app-namespace', { team: 'payments' });
@@ -154,7 +153,7 @@ test("without a reviewer JWT the client's own JWT is the bearer", async () => {
 });
 
 test('a CA that did not sign the API server certificate is a clear TLS error', async () => {
-  const other = makeTestPki(mkdtempSync(join(tmpdir(), 'coffer-wrong-ca-')));
+  const other = makeTestPki(tempDir('coffer-wrong-ca-'));
   await mount('wrong-ca', { kubernetes_ca_cert: other.ca });
   const msg = await refused('wrong-ca', kube.projectedToken('app-namespace', 'my-sa'), 500, /TLS certificate verification failed for the Kubernetes API at https:\/\/127.0.0.1:\d+/);
   assert.match(msg, /set kubernetes_ca_cert in auth\/wrong-ca\/config to the CA that signed the API server's certificate/);

@@ -2,12 +2,12 @@
 // (SQLite or PostgreSQL), on a free loopback port, and stops them (gracefully or with SIGKILL).
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { api } from './http.js';
 import type { TestPki } from './tls.js';
+import { tempDir } from './tmp.js';
 
 export const COFFER_BIN = resolve(import.meta.dirname, '../../../bin/coffer.js');
 
@@ -47,7 +47,8 @@ function stopper(proc: ChildProcess): (signal?: NodeJS.Signals) => Promise<numbe
   return (signal = 'SIGTERM') =>
     new Promise((res) => {
       if (proc.exitCode !== null || proc.signalCode !== null) return res(proc.exitCode);
-      proc.once('exit', (code) => res(code));
+      // 'close', not 'exit': by then the pipes are drained, so output() holds the last lines.
+      proc.once('close', (code) => res(code));
       proc.kill(signal);
     });
 }
@@ -70,9 +71,7 @@ export async function startDevServer(rootToken = 'root-token-for-tests'): Promis
   return { addr: `http://127.0.0.1:${port}`, proc, output, stop: stopper(proc), rootToken, unsealKey };
 }
 
-export function tempDir(prefix = 'coffer-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
+export { tempDir } from './tmp.js';
 
 /** Starts `coffer server -config=<file>` with the given HCL (a listener on a free port is added). */
 export async function startConfiguredServer(storageHcl: string, extraHcl = '', dir = tempDir()): Promise<ServerProcess & { configPath: string; port: number }> {
@@ -90,8 +89,14 @@ export async function startTlsServer(storageHcl: string, pki: TestPki, dir: stri
   return startWithConfig(configPath, port, 'https', pki.ca);
 }
 
-export async function startWithConfig(configPath: string, port: number, scheme = 'http', ca?: string): Promise<ServerProcess & { configPath: string; port: number }> {
-  const { proc, output } = spawnCoffer(['server', `-config=${configPath}`]);
+export async function startWithConfig(
+  configPath: string,
+  port: number,
+  scheme = 'http',
+  ca?: string,
+  extra: { args?: string[]; env?: NodeJS.ProcessEnv } = {},
+): Promise<ServerProcess & { configPath: string; port: number }> {
+  const { proc, output } = spawnCoffer(['server', `-config=${configPath}`, ...(extra.args ?? [])], extra.env);
   const addr = `${scheme}://127.0.0.1:${port}`;
   await waitFor(
     async () => {

@@ -120,7 +120,7 @@ export class AuditBroker {
       }
       this.records.push(record);
       this.devices.set(key, device);
-      this.logger.info({ audit_device: key, type: record.type }, 'enabled audit device');
+      this.logger.info({ path: key, type: record.type }, 'enabled audit backend');
     });
   }
 
@@ -137,7 +137,7 @@ export class AuditBroker {
       this.devices.delete(key);
       await device?.sink.close().catch((e: unknown) => this.logger.warn({ audit_device: key, err: message(e) }, 'closing audit device failed'));
       await deleteSalt(this.storage, record.uuid).catch(() => undefined);
-      this.logger.info({ audit_device: key }, 'disabled audit device');
+      this.logger.info({ path: key }, 'disabled audit backend');
     });
   }
 

@@ -92,6 +92,7 @@ export class Core {
     this.tokens = new TokenStore(subView(this.barrier, 'sys/token/'), this.clock);
     this.policies = new PolicyStore(subView(this.barrier, 'sys/policy/'));
     this.audit = new AuditBroker(subView(this.barrier, 'core/audit/'), this.logger, this.clock);
+    const expirationLog = this.logger.child?.({ '@module': 'expiration' }) ?? this.logger;
     this.expiration = new ExpirationManager(subView(this.barrier, 'sys/expire/'), this.clock, {
       revokeSecret: async (mount, lease) => {
         const m = this.mounted.find((x) => x.entry.path === mount);
@@ -123,6 +124,7 @@ export class Core {
       revokeTokenLease: async (id) => {
         const e = await this.tokenForLease(id);
         if (e) await this.tokens.revokeTree(e.idHash);
+        if (e) expirationLog.info({ lease_id: id }, 'revoked lease');
       },
       tokenLeasesWithPrefix: async (prefix) => {
         const out: string[] = [];
@@ -139,7 +141,8 @@ export class Core {
         const e = await this.tokens.rawEntry(idHash);
         if (e && e.expireTime > 0 && e.expireTime <= this.clock.now()) await this.tokens.revokeTree(idHash);
       },
-      onError: (err, leaseId) => this.logger.error({ err: String(err), lease_id: leaseId }, 'lease revocation failed'),
+      onError: (err, leaseId) => expirationLog.error({ lease_id: leaseId, error: String(err) }, 'failed to revoke lease'),
+      logger: expirationLog,
     });
     this.tokens.setHooks({
       onExpiry: (idHash, expireTime) => this.expiration.scheduleToken(idHash, expireTime),
@@ -160,8 +163,10 @@ export class Core {
   /** Initializes storage: returns the unseal key shares and the root token. Leaves the core sealed, like Vault. */
   async initialize(shares: number, threshold: number, rootTokenId?: string): Promise<{ keys: Buffer[]; rootToken: string }> {
     const keys = await this.seal.initialize(shares, threshold);
+    this.logger.info({ shares, threshold }, 'security barrier initialized');
     await this.postUnseal(true);
     const { id } = await this.tokens.create({ policies: ['root'], path: 'auth/token/root', displayName: 'root', ttl: 0, id: rootTokenId });
+    this.logger.info('root token generated');
     await this.sealCore();
     return { keys, rootToken: id };
   }
@@ -173,21 +178,26 @@ export class Core {
       try {
         await this.postUnseal(false);
       } catch (e) {
+        this.logger.error({ error: String(e) }, 'post-unseal setup failed');
         this.barrier.seal();
         throw e;
       }
+      this.logger.info('vault is unsealed');
     }
     return done;
   }
 
   async sealCore(): Promise<void> {
+    this.logger.info('pre-seal teardown starting');
     this.expiration.stop();
     for (const m of this.mounted) await m.backend.cleanup?.().catch(() => undefined);
     this.mounted = [];
     this.tokens.clearCache();
     await this.audit.teardown();
+    this.logger.info('pre-seal teardown complete');
     this.barrier.seal();
     this.seal.resetProgress();
+    this.logger.info('vault is sealed');
   }
 
   async close(): Promise<void> {
@@ -196,11 +206,13 @@ export class Core {
   }
 
   private async postUnseal(fresh: boolean): Promise<void> {
+    this.logger.info('post-unseal setup starting');
     await this.tokens.setup();
     await this.policies.setup();
     let mounts = fresh ? null : await loadMountTable(this.barrier, MOUNTS_KEY);
     let auth = fresh ? null : await loadMountTable(this.barrier, AUTH_KEY);
     if (!mounts) {
+      this.logger.info('no mounts; adding default mount table');
       mounts = [
         newMountEntry({ path: 'cubbyhole/', type: 'cubbyhole', table: 'mounts', description: 'per-token private secret storage', local: true }),
         newMountEntry({ path: 'sys/', type: 'system', table: 'mounts', description: 'system endpoints used for control, policy and debugging' }),
@@ -213,10 +225,14 @@ export class Core {
     }
     this.tables = { mounts, auth };
     this.mounted = [];
-    for (const e of [...mounts, ...auth]) await this.instantiate(e);
+    for (const e of [...mounts, ...auth]) {
+      await this.instantiate(e);
+      this.logger.info({ type: e.type, version: '', path: e.path, namespace: 'ID: root. Path: ' }, 'successfully mounted');
+    }
     await this.audit.setup();
     await this.expiration.restore();
     this.scheduleStoredTokens();
+    this.logger.info('post-unseal setup complete');
   }
 
   /**
@@ -282,6 +298,8 @@ export class Core {
     await this.instantiate(entry);
     this.tables[p.table] = [...this.tables[p.table], entry];
     await saveMountTable(this.barrier, p.table === 'auth' ? AUTH_KEY : MOUNTS_KEY, this.tables[p.table]);
+    if (p.table === 'auth') this.logger.info({ path: rel, type: entry.type, version: '' }, 'enabled credential backend');
+    else this.logger.info({ namespace: '', path: entry.path, type: entry.type, version: '' }, 'successful mount');
     return entry;
   }
 
@@ -296,6 +314,8 @@ export class Core {
     this.mounted = this.mounted.filter((x) => x !== m);
     this.tables[table] = this.tables[table].filter((e) => e !== m.entry);
     await saveMountTable(this.barrier, table === 'auth' ? AUTH_KEY : MOUNTS_KEY, this.tables[table]);
+    if (table === 'auth') this.logger.info({ path: normalizeMountPath(path) }, 'disabled credential backend');
+    else this.logger.info({ path: full, namespace: '' }, 'successfully unmounted');
   }
 
   async tune(table: 'mounts' | 'auth', path: string, changes: { config?: Partial<MountEntry['config']>; description?: string; options?: Record<string, string> }): Promise<MountEntry> {
@@ -317,6 +337,7 @@ export class Core {
     if (m) m.entry = next;
     if (entry.options.version !== next.options.version && m) await this.instantiate(next, m);
     await saveMountTable(this.barrier, table === 'auth' ? AUTH_KEY : MOUNTS_KEY, this.tables[table]);
+    for (const what of tunedParts(changes)) this.logger.info({ path: full }, `mount tuning of ${what} successful`);
     return next;
   }
 
@@ -695,4 +716,14 @@ async function listAll(storage: StorageView, prefix: string): Promise<string[]> 
     else out.push(prefix + e);
   }
   return out;
+}
+
+/** What a tune changed, in the words of Vault's log lines ("mount tuning of leases successful"). */
+function tunedParts(changes: { config?: object; description?: string; options?: Record<string, string> }): string[] {
+  const keys = Object.keys(changes.config ?? {});
+  const parts = keys.some((k) => k === 'default_lease_ttl' || k === 'max_lease_ttl') ? ['leases'] : [];
+  parts.push(...keys.filter((k) => k !== 'default_lease_ttl' && k !== 'max_lease_ttl'));
+  if (changes.description !== undefined) parts.push('description');
+  if (changes.options && Object.keys(changes.options).length > 0) parts.push('options');
+  return parts;
 }

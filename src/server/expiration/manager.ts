@@ -7,7 +7,7 @@
 // Token leases are views of token records: lease ID `<token path>/<token hash>`.
 
 import { randomUUID } from 'node:crypto';
-import type { Clock, Lease, StorageView } from '../framework/types.js';
+import type { Clock, Lease, Logger, StorageView } from '../framework/types.js';
 import { getJson, listRecursive, putJson } from '../framework/json-storage.js';
 import { badRequest } from '../framework/errors.js';
 import { ExpiryQueue } from './expiry-queue.js';
@@ -48,6 +48,8 @@ export interface ExpirationHooks {
   /** Revokes the token if its record says it has expired (it may have been renewed since it was scheduled). */
   revokeTokenIfExpired(idHash: string): Promise<void>;
   onError(err: unknown, leaseId: string): void;
+  /** Where "revoked lease" lines go (Vault's `expiration:` module). */
+  logger?: Logger;
 }
 
 const leaseKey = (id: string): string => `id/${id}`;
@@ -158,6 +160,7 @@ export class ExpirationManager {
     await this.hooks.revokeSecret(e.mountPoint, this.toLease(e));
     await this.storage.delete(leaseKey(leaseId));
     this.leases.delete(leaseId);
+    this.hooks.logger?.info({ lease_id: leaseId }, 'revoked lease');
   }
 
   async revokePrefix(prefix: string): Promise<number> {

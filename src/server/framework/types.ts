@@ -199,6 +199,8 @@ export interface Logger {
   info(obj: object | string, msg?: string): void;
   warn(obj: object | string, msg?: string): void;
   error(obj: object | string, msg?: string): void;
+  /** The same logger with fields on every line (pino's child), e.g. `{ '@module': 'expiration' }`. */
+  child?(bindings: Record<string, unknown>): Logger;
 }
 
 export interface BackendContext {

@@ -3,12 +3,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadServerConfig } from '../../../src/server/config-file.js';
+import { tempDir } from '../../support/tmp.js';
 
-function write(name: string, text: string, dir = mkdtempSync(join(tmpdir(), 'coffer-cfg-'))): string {
+function write(name: string, text: string, dir = tempDir('coffer-cfg-')): string {
   const p = join(dir, name);
   writeFileSync(p, text);
   return p;
@@ -49,7 +49,7 @@ telemetry {
 });
 
 test('SQLite is the default storage; JSON config works; a directory merges its files in order', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'coffer-cfg-'));
+  const dir = tempDir('coffer-cfg-');
   write('a.hcl', 'listener "tcp" {\n  address = "127.0.0.1:8200"\n  tls_disable = 1\n}\n', dir);
   write('b.json', '{"max_lease_ttl": "48h", "listener": {"tcp": {"address": "127.0.0.1:8201", "tls_disable": true}}}', dir);
   const c = loadServerConfig([dir]);

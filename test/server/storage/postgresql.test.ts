@@ -10,8 +10,9 @@ import { runConformance } from './conformance.js';
 import { assertAcknowledgedWritesSurviveKill } from './durability.js';
 import { openPostgresStorage } from '../../../src/server/storage/postgresql.js';
 import { createStorage } from '../../../src/server/storage/factory.js';
+import { PG_URL, connectTestPostgres } from '../../support/postgres.js';
 
-const url = process.env.COFFER_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const url = PG_URL;
 const run = `coffer_test_${process.pid}_${randomBytes(3).toString('hex')}`;
 const tables: string[] = [];
 let counter = 0;
@@ -23,7 +24,7 @@ function freshTable(): string {
 }
 
 const admin = new pg.Client({ connectionString: url });
-before(() => admin.connect());
+before(() => connectTestPostgres(admin));
 after(async () => {
   for (const table of tables) await admin.query(`DROP TABLE IF EXISTS "${table}"`);
   await admin.end();

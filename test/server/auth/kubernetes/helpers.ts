@@ -6,11 +6,11 @@ import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:cryp
 import { CofferError, permissionDenied } from '../../../../src/server/framework/index.js';
 import { createKubernetesBackendFactory, type KubernetesBackendOptions } from '../../../../src/server/auth/kubernetes/index.js';
 import type { KubeTarget, TokenReviewResult } from '../../../../src/server/auth/kubernetes/types.js';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { createHarness, type Harness, type HarnessOptions } from '../../../support/backend-harness.js';
 import { makeTestPki } from '../../../support/tls.js';
+import { tempDir } from '../../../support/tmp.js';
 
 export const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 export const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
@@ -111,7 +111,7 @@ export class ScriptedKube {
 let caPem: string | undefined;
 /** A real CA certificate (made once with openssl) for kubernetes_ca_cert. */
 export function testCaPem(): string {
-  caPem ??= makeTestPki(mkdtempSync(join(tmpdir(), 'coffer-k8s-unit-'))).ca;
+  caPem ??= makeTestPki(tempDir('coffer-k8s-unit-')).ca;
   return caPem;
 }
 

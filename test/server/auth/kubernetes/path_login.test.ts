@@ -5,12 +5,12 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CofferError, permissionDenied } from '../../../../src/server/framework/index.js';
 import { DEFAULT_START } from '../../../support/backend-harness.js';
 import { ScriptedKube, REVIEWER, configured, ec, kubeHarness, legacyJwt, otherRsa, pemOf, projectedJwt, rsa, sa, signJwt, testCaPem } from './helpers.js';
+import { tempDir } from '../../../support/tmp.js';
 
 const NOW = DEFAULT_START;
 const mySa = sa('app-namespace', 'my-sa', '11111111-2222-3333-4444-555555555555');
@@ -151,7 +151,7 @@ describe('kubernetes login', () => {
   });
 
   it("uses the pod's token and CA files, re-reading the token after a minute", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'coffer-sa-'));
+    const dir = tempDir('coffer-sa-');
     writeFileSync(join(dir, 'token'), 'pod-token-1\n');
     writeFileSync(join(dir, 'ca.crt'), testCaPem());
     const kube = new ScriptedKube();

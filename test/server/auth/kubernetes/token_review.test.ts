@@ -4,8 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { CofferError } from '../../../../src/server/framework/index.js';
 import { KubeHttp } from '../../../../src/server/auth/kubernetes/kube_http.js';
@@ -15,6 +14,7 @@ import type { KubeTarget } from '../../../../src/server/auth/kubernetes/types.js
 import { startFakeKube, type FakeKube } from '../../../support/fake-kube/index.js';
 import { freePort } from '../../../support/server.js';
 import { makeTestPki } from '../../../support/tls.js';
+import { tempDir } from '../../../support/tmp.js';
 
 let kube: FakeKube;
 const http = new KubeHttp();
@@ -76,7 +76,7 @@ describe('TokenReview over TLS', () => {
   });
 
   it('reports a CA mismatch as a certificate problem naming kubernetes_ca_cert', async () => {
-    const other = makeTestPki(mkdtempSync(join(tmpdir(), 'coffer-other-ca-')));
+    const other = makeTestPki(tempDir('coffer-other-ca-'));
     const e = await rejects(reviewer.review({ ...target, caPem: other.ca }, 'x.y.z', []), 500, /TLS certificate verification failed for the Kubernetes API at https:\/\/127.0.0.1:\d+ \(/);
     assert.match(e.message, /the CA used was kubernetes_ca_cert from auth\/kubernetes\/config: set kubernetes_ca_cert in auth\/kubernetes\/config to the CA that signed/);
     await rejects(reviewer.review({ ...target, caPem: undefined, caSource: 'the system trust store (kubernetes_ca_cert is not set)' }, 'x.y.z', []), 500, /the CA used was the system trust store/);
