@@ -5,11 +5,14 @@
 // Any fatal problem (a login that cannot succeed, a template that cannot render) stops the
 // agent with exit code 1 and the reason on stderr; in exec mode the agent exits with the app's
 // code, and once the app runs a failed refresh is logged rather than fatal.
+// Stopping (SIGTERM, SIGINT, or any of the above) is immediate: every backoff (auth, template
+// retry, sink write retry), renewal timer and request under way is cancelled at once; only exec's
+// app is waited for (it gets the signal and the agent exits with its code).
 
 import { rm, writeFile } from 'node:fs/promises';
 import { Client } from '../client/index.js';
 import { AuthHandler, createAuthMethod } from './auth/index.js';
-import type { AgentConfig } from './config/index.js';
+import { parseDurationMs, type AgentConfig } from './config/index.js';
 import { resolveConnection, type ConnectionFlags } from './connection.js';
 import { ExecSupervisor } from './exec.js';
 import type { Logger } from './log.js';
@@ -35,6 +38,20 @@ const MAX_CONNECTIONS = 8;
 
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 
+/**
+ * COFFER_AGENT_TEMPLATE_RETRY_MIN_BACKOFF: the first wait before a failed template fetch is tried
+ * again (default 250 ms, doubling up to a minute), e.g. "5s" for a server known to be slow to come back.
+ */
+function templateRetryMinMs(env: AgentOptions['env']): number | undefined {
+  const v = env.COFFER_AGENT_TEMPLATE_RETRY_MIN_BACKOFF;
+  if (v === undefined || v === '') return undefined;
+  try {
+    return parseDurationMs(v);
+  } catch (e) {
+    throw new Error(`COFFER_AGENT_TEMPLATE_RETRY_MIN_BACKOFF: ${(e as Error).message}`);
+  }
+}
+
 export async function runAgent(config: AgentConfig, options: AgentOptions): Promise<number> {
   const log = options.log;
   const env = options.env;
@@ -43,6 +60,9 @@ export async function runAgent(config: AgentConfig, options: AgentOptions): Prom
   log.info('Coffer agent starting', { vault: conn.address, from: conn.addressFrom, templates: config.templates.length, mode: config.exitAfterAuth ? 'exit_after_auth' : config.exec ? 'exec' : 'long-running' });
   const client = new Client({ address: conn.address, caCert: conn.caCert, tlsSkipVerify: conn.tlsSkipVerify, retries: conn.numRetries === 0 ? 0 : 2, env: {}, maxSockets: MAX_CONNECTIONS });
 
+  const retryMinMs = templateRetryMinMs(env);
+  /** Aborted the moment the agent starts stopping. */
+  const stopping = new AbortController();
   let resolveFinish!: (code: number) => void;
   const finished = new Promise<number>((r) => (resolveFinish = r));
   let finishing = false;
@@ -78,6 +98,7 @@ export async function runAgent(config: AgentConfig, options: AgentOptions): Prom
       else fatal(e);
     },
     onEnvChange: (e) => void exec?.restart(e).catch(fatal),
+    ...(retryMinMs !== undefined ? { retryMinMs } : {}),
   });
 
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -101,7 +122,7 @@ export async function runAgent(config: AgentConfig, options: AgentOptions): Prom
     await readiness.start();
     const aa = config.autoAuth;
     if (aa) {
-      const sinks = aa.sinks.map((s) => new FileSink(s, client, log.named('sink.file')));
+      const sinks = aa.sinks.map((s) => new FileSink(s, client, log.named('sink.file'), stopping.signal));
       let resolveFirst!: () => void;
       firstToken = new Promise((r) => (resolveFirst = r));
       handler = new AuthHandler({
@@ -164,12 +185,14 @@ export async function runAgent(config: AgentConfig, options: AgentOptions): Prom
 
   const code = await finished;
   if (options.handleSignals !== false) for (const s of FORWARDED) process.off(s, onSignal);
+  // Everything at once: timers and backoffs cleared, requests under way abandoned.
+  stopping.abort();
   handler?.stop();
   runner.stop();
+  client.close();
   await exec?.stop().catch(() => undefined);
   await proxy?.close().catch(() => undefined);
   await readiness.stop();
   if (config.pidFile && pidWritten) await rm(config.pidFile, { force: true });
-  client.close();
   return code;
 }

@@ -1,17 +1,21 @@
 // File sinks: write the auto-auth token (or, with wrap_ttl, the JSON wrap info of a response-
 // wrapped copy) atomically with the sink's mode (0640 unless set). A failed write is retried
-// three times; after that the error goes up (the agent cannot deliver its token).
+// three times (a stopping agent stops waiting to retry); after that the error goes up (the agent
+// cannot deliver its token).
 
 import type { Client, WrapInfo } from '../client/index.js';
 import { atomicWrite } from './atomic-write.js';
 import type { SinkConfig } from './config/index.js';
 import type { Logger } from './log.js';
+import { wait } from './wait.js';
 
 export class FileSink {
   constructor(
     private readonly cfg: SinkConfig,
     private readonly client: Client,
     private readonly log: Logger,
+    /** Aborted when the agent stops. */
+    private readonly signal: AbortSignal = new AbortController().signal,
   ) {}
 
   get path(): string {
@@ -39,9 +43,10 @@ export class FileSink {
         return;
       } catch (e) {
         const msg = `cannot write the token to ${this.cfg.path} (${this.cfg.where}): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
-        if (attempt >= 3) throw new Error(msg, { cause: e });
+        if (attempt >= 3 || this.signal.aborted) throw new Error(msg, { cause: e });
         this.log.warn(msg, { retry_in: `${250 * 2 ** attempt}ms` });
-        await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+        await wait(250 * 2 ** attempt, this.signal);
+        if (this.signal.aborted) throw new Error(`${msg}; the agent is stopping`, { cause: e });
       }
     }
   }

@@ -16,8 +16,10 @@ import { RenderError, renderTemplate } from './render.js';
 import { runCommand } from './run-command.js';
 import { SecretFetchError, type Dep, type Fetched, type SecretFetcher } from './secret-fetcher.js';
 import { agentFunctions, NOTHING_FETCHED, type LookupSlot } from './template-funcs.js';
+import { wait } from './wait.js';
 
-const RETRY_MIN_MS = 250;
+/** consul-template's retry backoff: 250 ms doubling up to 1 minute. */
+export const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 60_000;
 
 interface Unit {
@@ -52,6 +54,8 @@ export interface TemplateRunnerOptions {
   /** An env_template's value changed after the first render. */
   onEnvChange?(env: Record<string, string>): void;
   random?: () => number;
+  /** The first retry's wait (default 250 ms), doubled each retry up to max(1 minute, this). */
+  retryMinMs?: number;
 }
 
 export class TemplateRunner {
@@ -59,6 +63,8 @@ export class TemplateRunner {
   private readonly leases = new Map<string, () => void>();
   private staticTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Aborted by stop(): ends retry waits at once. */
+  private readonly stopping = new AbortController();
   private readonly random: () => number;
   private readonly allRenderedPromise: Promise<void>;
   private resolveAllRendered!: () => void;
@@ -121,6 +127,7 @@ export class TemplateRunner {
 
   stop(): void {
     this.stopped = true;
+    this.stopping.abort();
     if (this.staticTimer) clearInterval(this.staticTimer);
     this.stopLeases();
     for (const u of this.units) if (u.retryTimer) clearTimeout(u.retryTimer);
@@ -198,9 +205,10 @@ export class TemplateRunner {
         const msg = (e as Error).message;
         const retryable = e instanceof SecretFetchError;
         if (retryable && attempt < this.o.numRetries) {
-          const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** attempt);
+          const min = this.o.retryMinMs ?? RETRY_MIN_MS;
+          const delay = Math.min(Math.max(RETRY_MAX_MS, min), min * 2 ** attempt);
           this.o.log.warn('template could not render; retrying', { template: u.name, error: msg, attempt: `${attempt + 1}/${this.o.numRetries}`, backoff: `${delay}ms` });
-          await new Promise((r) => setTimeout(r, delay));
+          await wait(delay, this.stopping.signal);
           continue;
         }
         const what = u.kind === 'env' ? `env_template "${u.name}"` : `template "${u.name}"`;

@@ -10,24 +10,27 @@ import { kvGroup } from './kv.js';
 import { leaseGroup } from './lease.js';
 import { loginCommand } from './login.js';
 import { operatorGroup } from './operator.js';
+import { pathHelpCommand } from './path-help.js';
 import { policyGroup } from './policy.js';
+import { printGroup } from './print.js';
 import { secretsGroup } from './secrets.js';
 import { statusCommand } from './status.js';
 import { tokenGroup } from './token.js';
+import { unwrapCommand } from './unwrap.js';
 
-const COMMANDS: Record<string, CommandSpec> = Object.fromEntries([...GENERIC_COMMANDS, loginCommand, statusCommand].map((c) => [c.name, c]));
-const GROUPS: Record<string, Group> = Object.fromEntries([kvGroup, policyGroup, secretsGroup, authGroup, tokenGroup, operatorGroup, auditGroup, leaseGroup].map((g) => [g.name, g]));
+const COMMANDS: Record<string, CommandSpec> = Object.fromEntries([...GENERIC_COMMANDS, loginCommand, statusCommand, unwrapCommand, pathHelpCommand].map((c) => [c.name, c]));
+const GROUPS: Record<string, Group> = Object.fromEntries([kvGroup, policyGroup, secretsGroup, authGroup, tokenGroup, operatorGroup, auditGroup, leaseGroup, printGroup].map((g) => [g.name, g]));
 
 const line = (name: string, synopsis: string): string => `    ${name.padEnd(10)} ${synopsis}`;
 
 export const USAGE = `Usage: coffer <command> [args]
 
 Common commands:
-${['read', 'write', 'delete', 'list', 'login', 'server', 'status'].map((n) => line(n, n === 'server' ? 'Start a Coffer server' : COMMANDS[n]!.synopsis)).join('\n')}
+${['read', 'write', 'delete', 'list', 'login', 'server', 'status', 'unwrap'].map((n) => line(n, n === 'server' ? 'Start a Coffer server' : COMMANDS[n]!.synopsis)).join('\n')}
 ${line('agent', 'Start a Coffer agent (auto-auth, templates, exec)')}
 
 Other commands:
-${[...Object.values(GROUPS).map((g) => [g.name, g.synopsis] as const), ['patch', COMMANDS.patch!.synopsis] as const]
+${[...Object.values(GROUPS).map((g) => [g.name, g.synopsis] as const), ...(['patch', 'path-help'] as const).map((n) => [n, COMMANDS[n]!.synopsis] as const)]
   .sort(([a], [b]) => a.localeCompare(b))
   .map(([n, s]) => line(n, s))
   .join('\n')}

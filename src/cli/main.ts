@@ -4,6 +4,12 @@
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  // As Vault: `version`, and -v/-version/--version when given alone.
+  if (cmd === 'version' || (argv.length === 1 && (cmd === '-v' || cmd === '-version' || cmd === '--version'))) {
+    const { versionLine } = await import('./version.js');
+    process.stdout.write(`${versionLine()}\n`);
+    return 0;
+  }
   if (!cmd || cmd === '-h' || cmd === '--help' || cmd === '-help' || cmd === 'help') {
     const { USAGE } = await import('./client-commands.js');
     if (cmd) process.stdout.write(`${USAGE}\n`);

@@ -71,18 +71,22 @@ function queryString(query: Query | undefined): string {
   return s ? `?${s}` : '';
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** Waits `ms`; rejects as soon as any of the signals aborts. */
+function sleep(ms: number, signals: ReadonlyArray<AbortSignal | undefined>): Promise<void> {
+  const live = signals.filter((s): s is AbortSignal => s !== undefined);
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+    const aborted = live.find((s) => s.aborted);
+    if (aborted) return reject(aborted.reason);
     const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      for (const s of live) s.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    const onAbort = (): void => {
+    function onAbort(this: AbortSignal): void {
       clearTimeout(t);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+      for (const s of live) s.removeEventListener('abort', onAbort);
+      reject(this.reason);
+    }
+    for (const s of live) s.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -97,6 +101,8 @@ export class Client {
   private clientToken: string | undefined;
   private readonly transport: Transport;
   private readonly random: () => number;
+  /** Aborted by close(): ends the waits between retries. */
+  private readonly closing = new AbortController();
 
   constructor(options: ClientOptions = {}) {
     const env = configFromEnv(options.env ?? process.env);
@@ -198,22 +204,25 @@ export class Client {
     const signal = options.signal;
     const retries = options.retries ?? this.retry.retries;
     const fail = (init: Omit<VaultErrorInit, 'method' | 'path'>): VaultError => new VaultError({ ...init, method: m, path: clean });
+    const closed = this.closing.signal;
     const abortError = (attempts: number, cause: unknown): VaultError =>
-      options.signal?.aborted
-        ? fail({ status: 0, errors: ['the request was aborted'], kind: 'aborted', attempts, cause })
-        : fail({ status: 0, errors: [`timed out after ${timeoutMs} ms`], kind: 'timeout', code: 'ETIMEDOUT', attempts });
+      closed.aborted
+        ? fail({ status: 0, errors: ['the client was closed'], kind: 'aborted', code: 'ERR_CLIENT_CLOSED', attempts, cause })
+        : options.signal?.aborted
+          ? fail({ status: 0, errors: ['the request was aborted'], kind: 'aborted', attempts, cause })
+          : fail({ status: 0, errors: [`timed out after ${timeoutMs} ms`], kind: 'timeout', code: 'ETIMEDOUT', attempts });
 
     for (let attempt = 0; ; attempt++) {
       const r = await this.attempt({ method: m, pathAndQuery, headers, body, timeoutMs: deadline - Date.now(), signal }, options.acceptStatus);
       if ('response' in r) return r.response;
       const error = fail({ ...r.failure, attempts: attempt + 1 });
-      if (signal?.aborted || r.timedOut) throw abortError(attempt + 1, error);
+      if (closed.aborted || signal?.aborted || r.timedOut) throw abortError(attempt + 1, error);
       if (attempt >= retries || !isRetryable(m, r.outcome, this.retry)) throw error;
       const delay = backoffMs(attempt, this.retry, this.random, r.retryAfter);
       // No time left for the wait and another try: report what went wrong, not a timeout.
       if (Date.now() + delay >= deadline) throw error;
       try {
-        await sleep(delay, signal);
+        await sleep(delay, [signal, closed]);
       } catch (e) {
         throw abortError(attempt + 1, e);
       }
@@ -263,8 +272,12 @@ export class Client {
     return w;
   }
 
-  /** Closes kept-alive connections. */
+  /**
+   * Closes the client: requests under way and waits between retries end at once (a VaultError of
+   * kind 'aborted', code ERR_CLIENT_CLOSED), later calls fail the same way, connections close.
+   */
   close(): void {
+    this.closing.abort();
     this.transport.close();
   }
 

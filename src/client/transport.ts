@@ -4,7 +4,8 @@
 // timer, cleared with the answer, not an AbortSignal handed to http.request: with ten GETs a
 // second, a signal per request had ~4 KB/s outlive the young generation (AbortSignal.timeout:
 // ~12 KB/s) against ~1 KB/s without one, and in the long-running agent that garbage piled up in
-// the old generation as resident memory until a full GC. A caller's own signal is still honoured.
+// the old generation as resident memory until a full GC. A caller's own signal is still honoured,
+// and close() abandons every request under way (a process shutting down waits for none of them).
 
 import http from 'node:http';
 import https from 'node:https';
@@ -68,6 +69,9 @@ function errorCode(e: unknown): string {
 export class Transport {
   private readonly agent: http.Agent;
   private readonly mod: typeof http | typeof https;
+  /** How to abandon each request under way, for close(). */
+  private readonly inflight = new Set<(e: TransportError) => void>();
+  private closed = false;
 
   constructor(
     readonly base: URL,
@@ -94,6 +98,7 @@ export class Transport {
     const outer = req.signal;
     return new Promise((resolve, reject) => {
       if (outer?.aborted) return reject(new TransportError('the request was aborted', 'ABORT_ERR', false, { cause: outer.reason }));
+      if (this.closed) return reject(new TransportError('the client was closed', 'ERR_CLIENT_CLOSED', false));
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
       let onAbort: (() => void) | undefined;
@@ -101,6 +106,7 @@ export class Transport {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        this.inflight.delete(abandon);
         if (onAbort) outer?.removeEventListener('abort', onAbort);
         fn();
       };
@@ -128,6 +134,7 @@ export class Transport {
         fail(e);
         r.destroy();
       };
+      this.inflight.add(abandon);
       timer = setTimeout(() => abandon(new TransportError(`timed out after ${req.timeoutMs} ms`, 'ETIMEDOUT', r.reusedSocket, { timedOut: true })), Math.min(MAX_TIMER_MS, Math.max(0, req.timeoutMs)));
       if (outer) {
         onAbort = () => abandon(new TransportError('the request was aborted', 'ABORT_ERR', r.reusedSocket, { cause: outer.reason }));
@@ -139,7 +146,10 @@ export class Transport {
     });
   }
 
+  /** Abandons every request under way (ERR_CLIENT_CLOSED), refuses new ones, closes the connections. */
   close(): void {
+    this.closed = true;
+    for (const abandon of [...this.inflight]) abandon(new TransportError('the client was closed', 'ERR_CLIENT_CLOSED', false));
     this.agent.destroy();
   }
 }

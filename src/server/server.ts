@@ -14,8 +14,16 @@ import type { ServerConfig } from './config.js';
 export interface RunningServer {
   core: Core;
   addresses: { address: string; port: number; tls: boolean }[];
+  /**
+   * Stops: listeners stop accepting, idle connections and requests still being received end at
+   * once, requests being served get SHUTDOWN_GRACE_MS to finish (then their connections end too),
+   * and the core seals and closes its storage.
+   */
   close(): Promise<void>;
 }
+
+/** How long requests already being served may take to finish when the server stops. */
+export const SHUTDOWN_GRACE_MS = 5000;
 
 export interface DevOptions {
   rootTokenId?: string;
@@ -72,7 +80,15 @@ export async function startServer(
     unsealKey,
     rootToken,
     async close() {
-      for (const l of listeners) await l.close();
+      const grace = setTimeout(() => {
+        logger.warn({ after: `${SHUTDOWN_GRACE_MS / 1000}s` }, 'requests still being served at shutdown; closing their connections');
+        for (const l of listeners) l.destroyConnections();
+      }, SHUTDOWN_GRACE_MS);
+      try {
+        await Promise.all(listeners.map((l) => l.close()));
+      } finally {
+        clearTimeout(grace);
+      }
       await core.close();
     },
   };

@@ -9,6 +9,7 @@ import type { CoreRequest, CoreResponse } from '../core/types.js';
 import type { Operation } from '../framework/types.js';
 import { CofferError, isCofferError } from '../framework/errors.js';
 import { parseDurationSeconds } from '../framework/duration.js';
+import { helpFor } from '../core/help.js';
 import type { Logger } from '../framework/types.js';
 import { setOwn } from '../framework/own-property.js';
 
@@ -196,6 +197,17 @@ export function createApiHandler(opts: HandlerOptions): (req: IncomingMessage, r
     } catch (e) {
       sendError(res, (e as CofferError).status, [(e as CofferError).message]);
       req.resume();
+      return;
+    }
+    // As Vault: any non-empty `help` query parameter asks for the path's help instead.
+    if (query.get('help')) {
+      req.resume();
+      try {
+        send(res, 200, await helpFor(core, path, clientToken(req)));
+      } catch (e) {
+        if (!isCofferError(e)) throw e;
+        sendError(res, e.status, [e.message]);
+      }
       return;
     }
     const operation = operationFor(req.method ?? '', query);

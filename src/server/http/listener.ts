@@ -52,11 +52,14 @@ export interface Listener {
   readonly http: http.Server;
   listen(port: number, host: string): Promise<{ port: number }>;
   /**
-   * Stops accepting; ends idle connections; lets in-flight requests finish, then ends theirs.
-   * Resolves when every connection is closed (a stalled TLS handshake can hold it up to
-   * tls.Server's handshakeTimeout).
+   * Stops accepting; ends idle connections and those whose request the client is still sending
+   * (nothing has been done for it yet, and a stalled client would hold the close up for ever);
+   * lets requests being served finish, then ends their connections. Resolves when every
+   * connection is closed (a stalled TLS handshake can hold it up to tls.Server's handshakeTimeout).
    */
   close(): Promise<void>;
+  /** Ends every connection now, whatever it is doing (after close(), once its grace period is over). */
+  destroyConnections(): void;
 }
 
 export function createListener(options: ListenerOptions): Listener {
@@ -148,10 +151,15 @@ export function createListener(options: ListenerOptions): Listener {
       for (const connection of [...framed, ...natives.values()]) {
         const last = connection.responses.newest;
         if (last) {
-          if (!last.headersSent) last.setHeader('Connection', 'close');
+          if (!last.req.complete) connection.raw.destroy();
+          else if (!last.headersSent) last.setHeader('Connection', 'close');
         } else if (!(connection instanceof NativeConnection) || connection.native) connection.destroySoon();
       }
     });
+
+  const destroyConnections = (): void => {
+    for (const connection of [...framed, ...natives.values()]) connection.raw.destroy();
+  };
 
   return {
     server,
@@ -168,6 +176,7 @@ export function createListener(options: ListenerOptions): Listener {
         });
       }),
     close,
+    destroyConnections,
   };
 }
 
@@ -180,6 +189,8 @@ export function peerSocket(req: http.IncomingMessage): net.Socket {
 /** What close() needs of a connection, native or framed. */
 interface Connection {
   readonly responses: ResponseQueue;
+  /** The TCP (or TLS) socket. */
+  readonly raw: net.Socket;
   destroySoon(): void;
 }
 
