@@ -1,3 +1,3 @@
-// The version Coffer reports in seal-status and health (Vault-style "X.Y.Z").
+// The version Coffer reports in seal-status and health (Vault-style "X.Y.Z"): the package's version.
 
-export const VERSION = '0.1.0';
+export { PACKAGE_VERSION as VERSION } from '../version.js';

@@ -65,7 +65,10 @@ async function waitFor(check: () => Promise<boolean> | boolean, what: string, ou
 export async function startDevServer(rootToken = 'root-token-for-tests'): Promise<DevServer> {
   const port = await freePort();
   const { proc, output } = spawnCoffer(['server', '-dev', `-dev-root-token-id=${rootToken}`, `-dev-listen-address=127.0.0.1:${port}`, '-dev-no-store-token', '-log-level=warn']);
-  await waitFor(() => /Root Token: /.test(output()) || proc.exitCode !== null, 'the dev server banner', output);
+  await waitFor(() => /Root Token: /.test(output()) || proc.exitCode !== null, 'the dev server banner', output).catch((e: unknown) => {
+    proc.kill('SIGKILL');
+    throw e;
+  });
   const unsealKey = /Unseal Key: (\S+)/.exec(output())?.[1] ?? '';
   if (!unsealKey) throw new Error(`dev server did not start:\n${output()}`);
   return { addr: `http://127.0.0.1:${port}`, proc, output, stop: stopper(proc), rootToken, unsealKey };
