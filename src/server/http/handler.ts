@@ -82,8 +82,8 @@ function send(res: ServerResponse, status: number, body: unknown, extraHeaders?:
   res.end(res.req.method === 'HEAD' ? undefined : text);
 }
 
-function sendError(res: ServerResponse, status: number, messages: string[]): void {
-  send(res, status, { errors: messages });
+function sendError(res: ServerResponse, status: number, messages: string[], headers?: Record<string, string>): void {
+  send(res, status, { errors: messages }, headers);
 }
 
 function envelope(out: CoreResponse, requestId: string): Record<string, unknown> {
@@ -249,7 +249,7 @@ export function createApiHandler(opts: HandlerOptions): (req: IncomingMessage, r
       if (isCofferError(e)) {
         const err: CofferError = e;
         // Vault answers an empty LIST or a missing secret with 404 and no messages.
-        sendError(res, err.status, err.message === '' || (operation === 'list' && err.status === 404) ? [] : [err.message]);
+        sendError(res, err.status, err.message === '' || (operation === 'list' && err.status === 404) ? [] : [err.message], err.headers);
         return;
       }
       throw e;
