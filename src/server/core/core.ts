@@ -34,6 +34,8 @@ import type { AuditMeta } from '../audit/types.js';
 import { wrapResponse } from './wrapping.js';
 import { ipInCidrs } from '../framework/cidr.js';
 import type { Metrics } from '../metrics.js';
+import { QuotaManager } from '../quotas/manager.js';
+import { LockoutTable, lockoutSettings } from '../quotas/lockout.js';
 
 export interface CoreOptions {
   physical: PhysicalStorage;
@@ -68,6 +70,9 @@ export class Core {
   readonly policies: PolicyStore;
   readonly expiration: ExpirationManager;
   readonly audit: AuditBroker;
+  /** Rate-limit quotas (checked by the HTTP layer before handle) and user lockout (around login handlers). */
+  readonly quotas: QuotaManager;
+  readonly lockout: LockoutTable;
   readonly defaultLeaseTtl: number;
   readonly maxLeaseTtl: number;
   private mounted: MountedBackend[] = [];
@@ -89,6 +94,8 @@ export class Core {
     this.tokens = new TokenStore(subView(this.barrier, 'sys/token/'), this.clock);
     this.policies = new PolicyStore(subView(this.barrier, 'sys/policy/'));
     this.audit = new AuditBroker(subView(this.barrier, 'core/audit/'), this.logger, this.clock);
+    this.quotas = new QuotaManager(subView(this.barrier, 'sys/quotas/'), this.clock);
+    this.lockout = new LockoutTable(() => this.clock.now());
     this.expiration = new ExpirationManager(subView(this.barrier, 'sys/expire/'), this.clock, {
       revokeSecret: async (mount, lease) => {
         const m = this.mounted.find((x) => x.entry.path === mount);
@@ -185,6 +192,7 @@ export class Core {
     this.mounted = [];
     this.tokens.clearCache();
     await this.audit.teardown();
+    this.quotas.clear();
     this.barrier.seal();
     this.seal.resetProgress();
   }
@@ -214,6 +222,7 @@ export class Core {
     this.mounted = [];
     for (const e of [...mounts, ...auth]) await this.instantiate(e);
     await this.audit.setup();
+    await this.quotas.load();
     await this.expiration.restore();
   }
 
@@ -522,7 +531,8 @@ export class Core {
 
       let res;
       try {
-        res = await invoke(match, breq, fields);
+        const lockout = lockoutSettings(m.entry.type, m.entry.config.user_lockout_config);
+        res = await this.lockout.guard(m.entry.accessor, match.def.aliasLookahead?.(fields) ?? null, lockout, () => invoke(match, breq, fields));
       } finally {
         if (lastUse && tokenEntry) await this.tokens.revokeTree(tokenEntry.idHash);
       }

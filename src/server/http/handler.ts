@@ -10,6 +10,7 @@ import type { Operation } from '../framework/types.js';
 import { CofferError, isCofferError } from '../framework/errors.js';
 import { parseDurationSeconds } from '../framework/duration.js';
 import type { Logger } from '../framework/types.js';
+import { checkRateLimit } from '../quotas/request-check.js';
 
 export interface HandlerOptions {
   core: Core;
@@ -241,6 +242,11 @@ export function createApiHandler(opts: HandlerOptions): (req: IncomingMessage, r
       wrapTtl,
       requestId,
     };
+
+    // Rate-limit quotas, before the core (as Vault's HTTP layer does); see quotas/request-check.ts.
+    const quota = await checkRateLimit(core, coreReq);
+    for (const [k, v] of Object.entries(quota.headers)) res.setHeader(k, v);
+    if (!quota.allowed) return sendError(res, 429, [quota.message ?? 'rate limit quota exceeded']);
 
     let out: CoreResponse;
     try {
