@@ -8,8 +8,9 @@
 // unauthenticated caller chooses, unknown users included (as in Vault, so a lockout does not reveal
 // who exists). So the table is bounded: keys are SHA-256 of mount accessor + name (fixed size, however
 // long the name), at most `maxEntries` (16,384 by default, about 2 MB). When full, entries that no
-// longer matter (lock over and counter expired) are swept; if all are live, the least recently
-// touched goes. State is per node and in memory (Vault also persists locked users): a restart unlocks.
+// longer matter (lock over and counter expired) are swept, then the least recently touched unlocked
+// entries, and only if all are live locks the least recently touched lock (refused attempts count as
+// a touch, so a user under attack stays locked through a spray of other names). State is per node and in memory (Vault also persists locked users): a restart unlocks.
 
 import { createHash } from 'node:crypto';
 import { InvalidCredentialsError, permissionDenied } from '../framework/errors.js';
@@ -49,6 +50,8 @@ interface Failures {
   last: number;
   /** How long this entry matters: until max(lock end, counter reset) after the last failure. */
   keepMs: number;
+  /** When the lock ends (0 = not locked). */
+  lockedUntil: number;
 }
 
 export class LockoutTable {
@@ -72,7 +75,12 @@ export class LockoutTable {
     const key = createHash('sha256').update(accessor).update('\0').update(name).digest('hex');
     const e = this.entries.get(key);
     const now = this.now();
-    if (e && e.count >= s.threshold && now - e.last < s.durationMs) throw permissionDenied();
+    if (e && e.count >= s.threshold && now - e.last < s.durationMs) {
+      // A locked user still being tried stays at the recent end, so a spray of other names evicts it last.
+      this.entries.delete(key);
+      this.entries.set(key, e);
+      throw permissionDenied();
+    }
     try {
       const out = await login();
       this.entries.delete(key);
@@ -89,12 +97,18 @@ export class LockoutTable {
     const count = e && now - e.last <= s.counterResetMs ? e.count + 1 : 1;
     if (!e) this.makeRoom(now);
     this.entries.delete(key);
-    this.entries.set(key, { count, last: now, keepMs: Math.max(s.durationMs, s.counterResetMs) });
+    this.entries.set(key, { count, last: now, keepMs: Math.max(s.durationMs, s.counterResetMs), lockedUntil: count >= s.threshold ? now + s.durationMs : 0 });
   }
 
   private makeRoom(now: number): void {
     if (this.entries.size < this.maxEntries) return;
     for (const [k, v] of this.entries) if (now - v.last >= v.keepMs) this.entries.delete(k);
+    // Then the least recent of the users that are not locked (one scan, only when full) ...
+    for (const [k, v] of this.entries) {
+      if (this.entries.size < this.maxEntries) return;
+      if (v.lockedUntil <= now) this.entries.delete(k);
+    }
+    // ... and only if every entry is a live lock, the least recent lock.
     while (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next();
       if (oldest.done) break;

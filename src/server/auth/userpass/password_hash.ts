@@ -35,10 +35,10 @@ function threadPoolSize(): number {
  * Two threads short of the pool, and one CPU short of the machine (scrypt is CPU-bound: the event
  * loop needs a core too), at least one: 2 with the default pool on 3+ CPUs, 1 on 2 CPUs, where
  * bench/login-flood measured a 4x lower p99 for other requests than with 2 and the same login rate.
- * Up to 32 more wait; each waiting login holds only its request.
+ * Up to 16 more wait (about a second at ~60 ms a hash); each waiting login holds only its request.
  */
 export const HASH_CONCURRENCY = Math.max(1, Math.min(threadPoolSize() - 2, availableParallelism() - 1));
-export const HASH_QUEUE = 32;
+export const HASH_QUEUE = 16;
 const limit = createConcurrencyLimit(HASH_CONCURRENCY, HASH_QUEUE);
 
 export const HASH_BUSY = `too many password checks in progress (${HASH_CONCURRENCY} running, ${HASH_QUEUE} waiting); retry in a moment`;
