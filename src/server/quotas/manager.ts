@@ -93,6 +93,11 @@ export class QuotaManager {
     this.cfg = next;
   }
 
+  /** False while no rule exists: the HTTP layer then skips the check entirely. */
+  get active(): boolean {
+    return this.rules.size > 0;
+  }
+
   names(): string[] {
     return [...this.rules.keys()].sort();
   }
