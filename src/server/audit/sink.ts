@@ -9,8 +9,13 @@
 // as much as the write), a write first checks the handle's link count. Lines written between the
 // deletion and that check still go to the unlinked inode. (fs.watch can't do this cheaply: with the
 // file open, an unlink is only an attribute change, and every write raises an event too.)
+//
+// A regular file is written (and fstat-ed) synchronously: appending a few KB to the page cache costs
+// microseconds, while an async write waits for a thread of libuv's 4-thread pool, which CPU-heavy
+// work (scrypt logins) can keep busy for seconds, stalling every audited request behind it. FIFOs
+// and devices keep the async path: they can block or answer EAGAIN, and the event loop must not wait.
 
-import { constants as fsConstants, promises as fsp } from 'node:fs';
+import { constants as fsConstants, fstatSync, promises as fsp, writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createSerial } from './serial.js';
@@ -108,7 +113,7 @@ function fileSink(path: string, mode: number, deletionCheckMs: number): Sink {
     if (handle && regular && Date.now() - lastCheck >= deletionCheckMs) {
       lastCheck = Date.now();
       // Deleted under us? (Renamed is fine: that file still exists, and SIGHUP moves us on, as in Vault.)
-      if ((await handle.stat()).nlink === 0) await closeHandle();
+      if (fstatSync(handle.fd).nlink === 0) await closeHandle();
     }
     if (handle) return handle;
     const opened = await openAppend(path, mode);
@@ -127,6 +132,10 @@ function fileSink(path: string, mode: number, deletionCheckMs: number): Sink {
   /** Writes buf from progress.done on; progress.done says how far it got, even when it throws. */
   async function writeFrom(buf: Buffer, progress: { done: number }): Promise<void> {
     const h = await ensureOpen();
+    if (regular) {
+      while (progress.done < buf.length) progress.done += writeSync(h.fd, buf, progress.done, buf.length - progress.done);
+      return;
+    }
     let eagainTries = 0;
     while (progress.done < buf.length) {
       try {

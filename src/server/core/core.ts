@@ -34,6 +34,8 @@ import type { AuditMeta } from '../audit/types.js';
 import { wrapResponse } from './wrapping.js';
 import { ipInCidrs } from '../framework/cidr.js';
 import type { Metrics } from '../metrics.js';
+import { QuotaManager } from '../quotas/manager.js';
+import { LockoutTable, lockoutSettings } from '../quotas/lockout.js';
 
 export interface CoreOptions {
   physical: PhysicalStorage;
@@ -69,6 +71,9 @@ export class Core {
   readonly policies: PolicyStore;
   readonly expiration: ExpirationManager;
   readonly audit: AuditBroker;
+  /** Rate-limit quotas (checked by the HTTP layer before handle) and user lockout (around login handlers). */
+  readonly quotas: QuotaManager;
+  readonly lockout: LockoutTable;
   readonly defaultLeaseTtl: number;
   readonly maxLeaseTtl: number;
   private mounted: MountedBackend[] = [];
@@ -93,6 +98,8 @@ export class Core {
     this.policies = new PolicyStore(subView(this.barrier, 'sys/policy/'));
     this.audit = new AuditBroker(subView(this.barrier, 'core/audit/'), this.logger, this.clock);
     const expirationLog = this.logger.child?.({ '@module': 'expiration' }) ?? this.logger;
+    this.quotas = new QuotaManager(subView(this.barrier, 'sys/quotas/'), this.clock);
+    this.lockout = new LockoutTable(() => this.clock.now());
     this.expiration = new ExpirationManager(subView(this.barrier, 'sys/expire/'), this.clock, {
       revokeSecret: async (mount, lease) => {
         const m = this.mounted.find((x) => x.entry.path === mount);
@@ -194,6 +201,7 @@ export class Core {
     this.mounted = [];
     this.tokens.clearCache();
     await this.audit.teardown();
+    this.quotas.clear();
     this.logger.info('pre-seal teardown complete');
     this.barrier.seal();
     this.seal.resetProgress();
@@ -230,6 +238,7 @@ export class Core {
       this.logger.info({ type: e.type, version: '', path: e.path, namespace: 'ID: root. Path: ' }, 'successfully mounted');
     }
     await this.audit.setup();
+    await this.quotas.load();
     await this.expiration.restore();
     this.scheduleStoredTokens();
     this.logger.info('post-unseal setup complete');
@@ -588,7 +597,8 @@ export class Core {
       }
 
       await this.audit.logRequest(auditReq, tokenEntry, null, auditMeta);
-      let res = await invoke(match, breq, fields);
+      const lockout = lockoutSettings(m.entry.type, m.entry.config.user_lockout_config);
+      let res = await this.lockout.guard(m.entry.accessor, match.def.aliasLookahead?.(fields) ?? null, lockout, () => invoke(match, breq, fields));
 
       if (m.entry.table === 'auth' && (breq.operation === 'create' || breq.operation === 'update') && !match.def.unauthenticated) {
         const warning = await missingPoliciesWarning(this.policies, req.data);

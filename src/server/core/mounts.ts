@@ -4,6 +4,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { StorageView } from '../framework/types.js';
 import { getJson, putJson } from '../framework/json-storage.js';
+import type { UserLockoutConfig } from '../quotas/lockout.js';
 
 export interface MountConfig {
   default_lease_ttl: number;
@@ -13,6 +14,8 @@ export interface MountConfig {
   audit_non_hmac_request_keys?: string[];
   audit_non_hmac_response_keys?: string[];
   passthrough_request_headers?: string[];
+  /** Auth mounts of userpass/approle: Vault's user lockout settings (seconds; 0 = default). */
+  user_lockout_config?: UserLockoutConfig;
 }
 
 export interface MountEntry {

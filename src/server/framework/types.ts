@@ -161,6 +161,8 @@ export interface PathDef {
   sudo?: boolean;
   /** Accept fields the schema does not declare (KV data). Otherwise unknown fields are ignored with a warning. */
   allowUnknownFields?: boolean;
+  /** Login paths: the name the caller logs in as (Vault's alias lookahead), which user lockout counts by. */
+  aliasLookahead?: (fields: FieldData) => string;
   help?: string;
 }
 
@@ -181,6 +183,8 @@ export interface Backend {
   renewAuth?: (internalData: Record<string, unknown>) => Promise<void>;
   /** Called when the mount is removed or the server seals. */
   cleanup?: () => Promise<void>;
+  /** Auth methods with roles: the role a login request names ('' if none), for role-based rate limits. */
+  resolveRole?: (storage: StorageView, path: string, data: Record<string, unknown>) => Promise<string>;
 }
 
 export interface Clock {

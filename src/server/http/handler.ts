@@ -12,6 +12,7 @@ import { parseDurationSeconds } from '../framework/duration.js';
 import { helpFor } from '../core/help.js';
 import type { Logger } from '../framework/types.js';
 import { setOwn } from '../framework/own-property.js';
+import { checkRateLimit } from '../quotas/request-check.js';
 
 export interface HandlerOptions {
   core: Core;
@@ -84,8 +85,8 @@ function send(res: ServerResponse, status: number, body: unknown, extraHeaders?:
   res.end(res.req.method === 'HEAD' ? undefined : text);
 }
 
-function sendError(res: ServerResponse, status: number, messages: string[]): void {
-  send(res, status, { errors: messages });
+function sendError(res: ServerResponse, status: number, messages: string[], headers?: Record<string, string>): void {
+  send(res, status, { errors: messages }, headers);
 }
 
 function envelope(out: CoreResponse, requestId: string): Record<string, unknown> {
@@ -274,6 +275,11 @@ export function createApiHandler(opts: HandlerOptions): (req: IncomingMessage, r
       requestId,
     };
 
+    // Rate-limit quotas, before the core (as Vault's HTTP layer does); see quotas/request-check.ts.
+    const quota = await checkRateLimit(core, coreReq);
+    for (const [k, v] of Object.entries(quota.headers)) res.setHeader(k, v);
+    if (!quota.allowed) return sendError(res, 429, [quota.message ?? 'rate limit quota exceeded']);
+
     let out: CoreResponse;
     try {
       out = await core.handle(coreReq);
@@ -281,7 +287,7 @@ export function createApiHandler(opts: HandlerOptions): (req: IncomingMessage, r
       if (isCofferError(e)) {
         const err: CofferError = e;
         // Vault answers an empty LIST or a missing secret with 404 and no messages.
-        sendError(res, err.status, err.message === '' || (operation === 'list' && err.status === 404) ? [] : [err.message]);
+        sendError(res, err.status, err.message === '' || (operation === 'list' && err.status === 404) ? [] : [err.message], err.headers);
         return;
       }
       throw e;

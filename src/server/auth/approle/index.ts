@@ -39,6 +39,11 @@ export const approleBackendFactory: BackendFactory = async (ctx) => {
       ...pathsRoleFields(st),
       pathTidy(st),
     ],
+    // Role-based rate-limit quotas: a login names its role by role_id.
+    resolveRole: async (storage, path, data) => {
+      const roleId = typeof data.role_id === 'string' ? data.role_id.trim() : '';
+      return path === 'login' && roleId !== '' ? ((await st.roles.nameForRoleId(storage, roleId)) ?? '') : '';
+    },
     renewAuth: async (internal) => {
       const name = typeof internal.role_name === 'string' ? internal.role_name : '';
       if (name === '') throw badRequest('failed to fetch role_name during renewal');

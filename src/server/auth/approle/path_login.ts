@@ -4,7 +4,7 @@
 // use is consumed (num_uses), and the last use deletes it. Unknown role ID and bad secret ID give the
 // same 400 as current Vault: "invalid role or secret ID".
 
-import { authFromTokenParams, badRequest, ipInCidrs, type PathDef } from '../../framework/index.js';
+import { authFromTokenParams, badRequest, invalidCredentials, ipInCidrs, type PathDef } from '../../framework/index.js';
 import { cidrsSubset } from './cidrs.js';
 import type { ApproleState } from './state.js';
 
@@ -18,6 +18,7 @@ export function pathLogin(st: ApproleState): PathDef {
   return {
     pattern: 'login',
     unauthenticated: true,
+    aliasLookahead: (fields) => fields.get<string>('role_id').trim(),
     fields: {
       role_id: { type: 'string', description: 'RoleID of the AppRole' },
       secret_id: { type: 'string', description: 'SecretID belonging to the AppRole' },
@@ -27,10 +28,10 @@ export function pathLogin(st: ApproleState): PathDef {
         const roleId = fields.get<string>('role_id').trim();
         if (roleId === '') throw badRequest('missing role_id');
         const name = await st.roles.nameForRoleId(req.storage, roleId);
-        if (!name) throw badRequest(INVALID_CREDENTIALS);
+        if (!name) throw invalidCredentials(INVALID_CREDENTIALS);
         return st.roleLock.run(name, async () => {
           const role = await st.roles.get(req.storage, name);
-          if (!role || role.roleId !== roleId) throw badRequest(INVALID_CREDENTIALS);
+          if (!role || role.roleId !== roleId) throw invalidCredentials(INVALID_CREDENTIALS);
           const addr = req.remoteAddr;
           let metadata: Record<string, string> = {};
           let boundCidrs = role.token.boundCidrs;
@@ -42,7 +43,7 @@ export function pathLogin(st: ApproleState): PathDef {
             const ref = await st.secretIds.ref(name, secretId);
             const now = st.clock.now();
             const entry = await st.secretIds.get(req.storage, ref, now);
-            if (!entry) throw badRequest(INVALID_CREDENTIALS);
+            if (!entry) throw invalidCredentials(INVALID_CREDENTIALS);
             if (!cidrsSubset(role.secretIdBoundCidrs, entry.cidrList)) {
               throw badRequest(`the secret ID's cidr_list [${entry.cidrList.join(', ')}] is no longer within the role's secret_id_bound_cidrs [${role.secretIdBoundCidrs.join(', ')}]`);
             }

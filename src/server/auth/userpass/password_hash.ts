@@ -2,10 +2,18 @@
 // bcrypt hashes are not stored by Coffer). Parameters N=2^15, r=8, p=1, a random 16-byte salt and a
 // 32-byte key, encoded with its parameters so they can be raised later:
 //   scrypt$<N>$<r>$<p>$<salt base64>$<hash base64>
-// scrypt runs on libuv's thread pool (async), so a login does not block the event loop.
-// `burnDummyHash` does the same work for an unknown user, so both failures take similar time.
+// scrypt runs on libuv's thread pool (async), so a login does not block the event loop. That pool
+// (4 threads by default) is shared with every async file write (the audit file among them), so
+// scrypt runs behind a concurrency limit below the pool size: other users of the pool always find a
+// free thread, and a flood of logins waits in a bounded queue or is refused with 429 (Vault's body
+// shape) rather than stalling unrelated requests or growing memory.
+// `burnDummyHash` does the same work for an unknown user, so both failures take similar time (it
+// goes through the same limit, so the queueing is the same too).
 
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { createConcurrencyLimit, QueueFullError } from '../../framework/concurrency-limit.js';
+import { tooManyRequests } from '../../framework/errors.js';
 
 const N = 1 << 15;
 const R = 8;
@@ -17,10 +25,32 @@ const PREFIX = 'scrypt';
 /** scrypt needs about 128*N*r bytes; leave headroom above Node's 32 MiB default. */
 const maxmemFor = (n: number, r: number, p: number): number => 128 * n * r * p + 64 * 1024 * 1024;
 
+/** libuv's pool size: UV_THREADPOOL_SIZE if set (read once, at the first async call), else 4. */
+function threadPoolSize(): number {
+  const n = Number(process.env.UV_THREADPOOL_SIZE);
+  return Number.isInteger(n) && n > 0 ? Math.min(n, 1024) : 4;
+}
+
+/**
+ * Two threads short of the pool, and one CPU short of the machine (scrypt is CPU-bound: the event
+ * loop needs a core too), at least one: 2 with the default pool on 3+ CPUs, 1 on 2 CPUs, where
+ * bench/login-flood measured a 4x lower p99 for other requests than with 2 and the same login rate.
+ * Up to 16 more wait (about a second at ~60 ms a hash); each waiting login holds only its request.
+ */
+export const HASH_CONCURRENCY = Math.max(1, Math.min(threadPoolSize() - 2, availableParallelism() - 1));
+export const HASH_QUEUE = 16;
+const limit = createConcurrencyLimit(HASH_CONCURRENCY, HASH_QUEUE);
+
+export const HASH_BUSY = `too many password checks in progress (${HASH_CONCURRENCY} running, ${HASH_QUEUE} waiting); retry in a moment`;
+
 function derive(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
   const options: ScryptOptions = { N: n, r, p, maxmem: maxmemFor(n, r, p) };
-  return new Promise((resolve, reject) => {
-    scrypt(password, salt, KEY_LEN, options, (err, key) => (err ? reject(err) : resolve(key)));
+  const run = (): Promise<Buffer> =>
+    new Promise((resolve, reject) => {
+      scrypt(password, salt, KEY_LEN, options, (err, key) => (err ? reject(err) : resolve(key)));
+    });
+  return limit.run(run).catch((e: unknown) => {
+    throw e instanceof QueueFullError ? tooManyRequests(HASH_BUSY, 1) : e;
   });
 }
 

@@ -3,7 +3,7 @@
 // clients outside the user's token_bound_cidrs (403, as Vault), and returns the user's token settings
 // with metadata {username} and display name "<mount>-<username>" (e.g. "userpass-alice").
 
-import { authFromTokenParams, badRequest, ipInCidrs, permissionDenied, type PathDef } from '../../framework/index.js';
+import { authFromTokenParams, badRequest, invalidCredentials, ipInCidrs, permissionDenied, type PathDef } from '../../framework/index.js';
 import { burnDummyHash, verifyPassword } from './password_hash.js';
 import { USERNAME, USERNAME_FIELD } from './path_users.js';
 import { getUser } from './user_store.js';
@@ -14,6 +14,7 @@ export function pathLogin(): PathDef {
   return {
     pattern: `login/${USERNAME}`,
     unauthenticated: true,
+    aliasLookahead: (fields) => fields.get<string>('username'),
     fields: { username: USERNAME_FIELD, password: { type: 'string', description: 'Password for this user' } },
     operations: {
       update: async (req, fields) => {
@@ -22,7 +23,7 @@ export function pathLogin(): PathDef {
         if (password === '') throw badRequest('missing password');
         const user = await getUser(req.storage, username);
         const ok = user ? await verifyPassword(password, user.passwordHash) : await burnDummyHash(password);
-        if (!user || !ok) throw badRequest(INVALID_CREDENTIALS);
+        if (!user || !ok) throw invalidCredentials(INVALID_CREDENTIALS);
         const cidrs = user.token.boundCidrs;
         if (cidrs.length > 0 && (req.remoteAddr === '' || !ipInCidrs(req.remoteAddr, cidrs))) throw permissionDenied();
         const metadata = { username };

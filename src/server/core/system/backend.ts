@@ -1,5 +1,5 @@
 // The system backend mounted at sys/: assembles the path groups (seal, mounts, policies, leases,
-// wrapping, audit, metrics, ACL explanations). It is part of the core, so it talks to the Core object directly.
+// wrapping, audit, metrics, ACL explanations, quotas). It is part of the core, so it talks to the Core object directly.
 
 import type { Core } from '../core.js';
 import type { Backend } from '../../framework/types.js';
@@ -10,6 +10,7 @@ import { leasePaths } from './lease-paths.js';
 import { wrappingPaths } from './wrapping-paths.js';
 import { auditPaths, metricsPaths } from './audit-metrics-paths.js';
 import { explainPaths } from './explain-paths.js';
+import { quotaPaths } from './quota-paths.js';
 
 export function systemBackend(core: Core): Backend {
   return {
@@ -22,6 +23,7 @@ export function systemBackend(core: Core): Backend {
       ...auditPaths(core),
       ...metricsPaths(core.metrics),
       ...explainPaths(core),
+      ...quotaPaths(core),
     ],
   };
 }

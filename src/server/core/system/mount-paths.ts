@@ -6,6 +6,7 @@ import type { FieldData, FieldSchema, PathDef, Request, Response } from '../../f
 import { badRequest, permissionDenied } from '../../framework/errors.js';
 import { parseDurationSeconds } from '../../framework/duration.js';
 import type { MountConfig, MountEntry } from '../mounts.js';
+import { LOCKOUT_TYPES, lockoutSettings, type UserLockoutConfig } from '../../quotas/lockout.js';
 
 export function mountInfo(e: MountEntry): Record<string, unknown> {
   return {
@@ -53,7 +54,36 @@ const TUNE_FIELDS: Record<string, FieldSchema> = {
   audit_non_hmac_request_keys: { type: 'strings' },
   audit_non_hmac_response_keys: { type: 'strings' },
   passthrough_request_headers: { type: 'strings' },
+  user_lockout_config: { type: 'map' },
 };
+
+/**
+ * Vault's `user_lockout_config` tune block: lockout_threshold, lockout_duration,
+ * lockout_counter_reset (or Vault's API name lockout_counter_reset_duration), lockout_disable;
+ * "system" or "" puts a value back to the default. Only userpass and approle have user lockout.
+ */
+function lockoutFrom(e: MountEntry, raw: Record<string, unknown>): UserLockoutConfig {
+  if (e.table !== 'auth' || !LOCKOUT_TYPES.includes(e.type)) throw badRequest(`tuning of user lockout configuration for auth type "${e.type}" not allowed (only ${LOCKOUT_TYPES.join(', ')})`);
+  const out: UserLockoutConfig = { ...e.config.user_lockout_config };
+  const known = ['lockout_threshold', 'lockout_duration', 'lockout_counter_reset', 'lockout_counter_reset_duration', 'lockout_disable'];
+  const unknown = Object.keys(raw).filter((k) => !known.includes(k));
+  if (unknown.length > 0) throw badRequest(`unknown user_lockout_config keys: ${unknown.join(', ')} (known: ${known.join(', ')})`);
+  if ('lockout_threshold' in raw) {
+    const v = raw.lockout_threshold;
+    const n = v === '' || v === 'system' ? 0 : Number(v);
+    if (!Number.isInteger(n) || n < 0) throw badRequest('unable to parse user lockout threshold: use a whole number of failed logins');
+    out.lockout_threshold = n;
+  }
+  if ('lockout_duration' in raw) out.lockout_duration = ttlValue('lockout_duration', raw.lockout_duration);
+  const reset = raw.lockout_counter_reset ?? raw.lockout_counter_reset_duration;
+  if (reset !== undefined) out.lockout_counter_reset = ttlValue('lockout_counter_reset', reset);
+  if ('lockout_disable' in raw) {
+    const v = raw.lockout_disable;
+    if (typeof v !== 'boolean' && v !== 'true' && v !== 'false') throw badRequest('lockout_disable must be true or false');
+    out.lockout_disable = v === true || v === 'true';
+  }
+  return out;
+}
 
 function ttlValue(name: string, v: unknown): number {
   if (v === 'system' || v === '' || v === undefined || v === null) return 0;
@@ -93,6 +123,19 @@ function tuneInfo(core: Core, e: MountEntry): Record<string, unknown> {
     description: e.description,
     options: Object.keys(e.options).length > 0 ? e.options : null,
     ...(e.config.listing_visibility ? { listing_visibility: e.config.listing_visibility } : {}),
+    ...lockoutInfo(e),
+  };
+}
+
+/** The lockout settings in force (Vault's tune read shows them for the methods that have lockout). */
+function lockoutInfo(e: MountEntry): Record<string, unknown> {
+  if (e.table !== 'auth' || !LOCKOUT_TYPES.includes(e.type)) return {};
+  const s = lockoutSettings(e.type, e.config.user_lockout_config);
+  return {
+    user_lockout_threshold: s.threshold,
+    user_lockout_duration: s.durationMs / 1000,
+    user_lockout_counter_reset_duration: s.counterResetMs / 1000,
+    user_lockout_disable: e.config.user_lockout_config?.lockout_disable === true,
   };
 }
 
@@ -114,6 +157,7 @@ function tablePaths(core: Core, table: 'mounts' | 'auth', base: string): PathDef
   const tune = async (_r: Request, f: FieldData): Promise<Response | null> => {
     const raw = f.raw;
     const config = configFrom(raw);
+    if (f.has('user_lockout_config')) config.user_lockout_config = lockoutFrom(find(f.get<string>('path')), f.get<Record<string, unknown>>('user_lockout_config'));
     await core.tune(table, f.get<string>('path'), {
       config,
       description: f.has('description') ? f.get<string>('description') : undefined,
