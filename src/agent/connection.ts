@@ -3,6 +3,7 @@
 // then the default. (Vault's agent does the same: see its setStringFlag.) Retries: the stanza's
 // retry.num_retries, where 0 means the default of 12 and -1 means none.
 
+import { BOOL_SPELLINGS, parseBool } from '../lib/parse-bool.js';
 import { DEFAULT_ADDRESS } from '../client/index.js';
 import { DEFAULT_NUM_RETRIES, type VaultStanza } from './config/index.js';
 
@@ -22,10 +23,11 @@ export interface Connection {
   addressFrom: 'flag' | 'VAULT_ADDR' | 'config' | 'default';
 }
 
-function parseBool(name: string, v: string): boolean {
-  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v)) return true;
-  if (['0', 'f', 'F', 'false', 'FALSE', 'False', ''].includes(v)) return false;
-  throw new Error(`${name}=${JSON.stringify(v)} is not a boolean: use true or false`);
+/** An environment variable as Vault reads it (strconv.ParseBool; empty counts as unset, i.e. false). */
+function envBool(name: string, v: string): boolean {
+  const b = v === '' ? false : parseBool(v);
+  if (b === undefined) throw new Error(`${name}=${JSON.stringify(v)} is not a boolean: use ${BOOL_SPELLINGS}`);
+  return b;
 }
 
 export function resolveConnection(vault: VaultStanza, env: Readonly<Record<string, string | undefined>>, flags: ConnectionFlags = {}): Connection {
@@ -38,7 +40,7 @@ export function resolveConnection(vault: VaultStanza, env: Readonly<Record<strin
   const c: Connection = {
     address,
     addressFrom,
-    tlsSkipVerify: flags.tlsSkipVerify ?? (env.VAULT_SKIP_VERIFY !== undefined ? parseBool('VAULT_SKIP_VERIFY', env.VAULT_SKIP_VERIFY) : (vault.tlsSkipVerify ?? false)),
+    tlsSkipVerify: flags.tlsSkipVerify ?? (env.VAULT_SKIP_VERIFY !== undefined ? envBool('VAULT_SKIP_VERIFY', env.VAULT_SKIP_VERIFY) : (vault.tlsSkipVerify ?? false)),
     numRetries: vault.numRetries === undefined || vault.numRetries === 0 ? DEFAULT_NUM_RETRIES : Math.max(0, vault.numRetries),
   };
   const ca = flags.caCert || env.VAULT_CACERT || vault.caCert;

@@ -3,6 +3,7 @@
 // merged in); a repeated key becomes a list. Stdin is read once, whole, so heredocs work.
 
 import { readFileSync } from 'node:fs';
+import { decodeUtf8, InvalidUtf8 } from '../lib/utf8.js';
 import { LocalError } from './config.js';
 import { isObject, type Json, type JsonObject } from './http.js';
 
@@ -10,7 +11,17 @@ import { isObject, type Json, type JsonObject } from './http.js';
 export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  return strictText(Buffer.concat(chunks), 'stdin');
+}
+
+/** Never alter a secret: bytes that are not UTF-8 are refused rather than turned into U+FFFD. */
+function strictText(bytes: Buffer, what: string): string {
+  try {
+    return decodeUtf8(bytes);
+  } catch (e) {
+    if (!(e instanceof InvalidUtf8)) throw e;
+    throw new LocalError(`${what} is not valid UTF-8 text (${e.message}); a binary value must be base64-encoded first (e.g. base64 -w0 FILE)`);
+  }
 }
 
 export interface KvOptions {
@@ -19,12 +30,14 @@ export interface KvOptions {
 }
 
 export function readFileArg(path: string): string {
+  let bytes: Buffer;
   try {
-    return readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     throw new LocalError(`error reading file: ${err.code === 'ENOENT' ? `open ${path}: no such file or directory` : err.message}`);
   }
+  return strictText(bytes, `file ${path}`);
 }
 
 /** Parses key=value data arguments into the request body. */

@@ -3,6 +3,8 @@
 // strings, booleans, integers, repeatable strings (`-policy=a -policy=b`) and repeatable
 // key=value maps (`-metadata=team=web`).
 
+import { parseBool } from '../lib/parse-bool.js';
+
 export interface FlagSpec {
   type: 'string' | 'bool' | 'strings' | 'int' | 'map';
   default?: string | boolean | number;
@@ -24,7 +26,6 @@ export interface ParsedFlags {
 
 export class UsageError extends Error {}
 
-const BOOL_WORDS: Record<string, boolean> = { '1': true, t: true, true: true, '0': false, f: false, false: false };
 
 export function parseFlags(argv: string[], specs: Record<string, FlagSpec>): ParsedFlags {
   const values: ParsedFlags['values'] = {};
@@ -56,7 +57,7 @@ export function parseFlags(argv: string[], specs: Record<string, FlagSpec>): Par
       if (eq < 0) values[name] = true;
       else {
         const v = body.slice(eq + 1);
-        const b = BOOL_WORDS[v.toLowerCase()];
+        const b = parseBool(v); // Go's flag package: strconv.ParseBool
         if (b === undefined) throw new UsageError(`invalid boolean value "${v}" for -${given}: parse error`);
         values[name] = b;
       }

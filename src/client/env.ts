@@ -2,6 +2,8 @@
 // VAULT_ADDR, VAULT_TOKEN, VAULT_CACERT (a PEM file), VAULT_SKIP_VERIFY, VAULT_MAX_RETRIES,
 // VAULT_CLIENT_TIMEOUT. Booleans and durations are parsed as Go parses them.
 
+import { BOOL_SPELLINGS, parseBool as goParseBool } from '../lib/parse-bool.js';
+
 export const DEFAULT_ADDRESS = 'http://127.0.0.1:8200';
 
 export interface EnvConfig {
@@ -16,11 +18,11 @@ export interface EnvConfig {
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** Go's strconv.ParseBool. */
+/** An environment variable through Go's strconv.ParseBool. */
 export function parseBool(name: string, v: string): boolean {
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v)) return true;
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v)) return false;
-  throw new Error(`could not parse ${name}=${JSON.stringify(v)}: use true or false`);
+  const b = goParseBool(v);
+  if (b === undefined) throw new Error(`could not parse ${name}=${JSON.stringify(v)}: use ${BOOL_SPELLINGS}`);
+  return b;
 }
 
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseHclDocument, suggest, type HclDocument, type HclObject, type HclValue } from '../hcl/index.js';
+import { BOOL_SPELLINGS, weakBool } from '../lib/parse-bool.js';
 import { parseDurationSeconds } from './framework/duration.js';
 import { parseHostPort, type ListenerConfig, type ServerConfig } from './config.js';
 
@@ -120,11 +121,12 @@ function scalar(file: string, key: string, v: HclValue | undefined): string {
   return String(v);
 }
 
+/** As Vault's parseutil.ParseBool: true/false, a number (non-zero is true), a ParseBool string, "" as false. */
 function bool(file: string, key: string, v: HclValue | undefined): boolean {
-  const s = scalar(file, key, v).toLowerCase();
-  if (s === '' || s === 'false' || s === '0') return false;
-  if (s === 'true' || s === '1') return true;
-  throw new Error(`${file}: "${key}" must be true or false`);
+  if (v === undefined) return false;
+  const b = weakBool(Array.isArray(v) && v.length === 1 ? v[0] : v);
+  if (b === undefined) throw new Error(`${file}: "${key}" must be ${BOOL_SPELLINGS}, not ${JSON.stringify(scalar(file, key, v)).slice(0, 60)}`);
+  return b;
 }
 
 function duration(file: string, key: string, v: HclValue | undefined): number {

@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { startDevServer, type DevServer } from '../support/server.js';
 import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
 import { tempDir } from '../support/tmp.js';
+import { makeTestPki } from '../support/tls.js';
 
 const PYTHON = '/usr/bin/python3'; // Debian's interpreter: the one python3-hvac installs for
 const SCRIPT = resolve(import.meta.dirname, '../../../test/compat/hvac_client.py'); // the source, not dist/
@@ -76,6 +77,7 @@ before(async () => {
     KUBE_REVIEWER_JWT: kube.legacyToken('default', 'vault-auth'),
     KUBE_APP_JWT: kube.projectedToken('app-namespace', 'my-sa'),
     KUBE_INTRUDER_JWT: kube.projectedToken('app-namespace', 'intruder'),
+    KUBE_OTHER_CA: makeTestPki(tempDir('coffer-hvac-other-ca-')).ca,
   });
   const r = await runScript(env);
   if (r.code !== 0) assert.fail(`hvac_client.py exited with ${r.code}:\n${r.stderr}\n--- stdout:\n${r.stdout}\n--- server:\n${srv.output()}`);
@@ -147,6 +149,15 @@ test('KV v2: write (with cas), read latest and by version, patch, LIST, metadata
   assert.deepEqual(k.list_root, ['app/']);
   assert.deepEqual(k.list_wire, ['LIST /v1/hvac-kv2/metadata/app 200', 'LIST /v1/hvac-kv2/metadata 200'], 'hvac lists with the LIST method');
   expectError(k.list_missing, 'InvalidPath', []);
+  // client.list: GET ?list=True, a spelling Go's strconv.ParseBool accepts.
+  assert.deepEqual(k.generic_list, ['config', 'new']);
+  assert.deepEqual(k.generic_list_slash, ['config', 'new']);
+  assert.equal(k.generic_list_missing, null);
+  assert.deepEqual(k.generic_list_wire, [
+    'GET /v1/hvac-kv2/metadata/app?list=True 200',
+    'GET /v1/hvac-kv2/metadata/app?list=True 200', // hvac drops the trailing slash itself
+    'GET /v1/hvac-kv2/metadata/nothing-here?list=True 404',
+  ]);
 
   assert.deepEqual(k.metadata, {
     current_version: 3,
@@ -201,6 +212,8 @@ test('KV v1: create (POST after a 404), update (PUT), read, LIST, delete', { ski
   assert.deepEqual(v.read, { data: { url: 'postgres://db:5432/app', pool: '10' }, lease_duration: 2764800 });
   assert.deepEqual(v.list, ['cache', 'db']);
   assert.equal(v.list_wire, 'LIST /v1/hvac-kv1/team 200');
+  assert.deepEqual(v.generic_list, ['cache', 'db']);
+  assert.deepEqual(v.generic_list_wire, ['GET /v1/hvac-kv1/team?list=True 200']);
   assert.equal(v.delete, 204);
   expectError(v.read_deleted, 'InvalidPath', []);
   assert.deepEqual(v.list_after_delete, ['cache']);
@@ -340,6 +353,18 @@ test('Kubernetes auth at kube-policy: configure, roles, login with mount_point; 
   expectError(kb.login_intruder, 'Forbidden', /service account name not authorized: "intruder"/);
   expectError(kb.login_unknown_role, 'InvalidRequest', ['invalid role name "no-such-role"']);
   expectError(kb.login_garbage_jwt, 'Forbidden', /^permission denied: the JWT is malformed/);
+  // create_role(ttl="1h", policies=[...]) used the deprecated names: they are read back, as in Vault.
+  assert.deepEqual(kb.read_role_legacy, { ttl: 3600, policies: ['myapp-policy'], max_ttl: null, period: null });
+  // The Kubernetes API cannot be used (a CA that did not sign it): Forbidden, as Vault, with the reason.
+  expectError(kb.login_wrong_ca, 'Forbidden', /^permission denied: the JWT could not be checked with the Kubernetes TokenReview API: TLS certificate verification failed .*set kubernetes_ca_cert in auth\/kube-wrong-ca\/config/);
+});
+
+test('legacy role fields written through hvac read back: userpass (ttl, policies) and AppRole (period, policies)', { skip }, () => {
+  const lg = out.legacy!;
+  assert.equal(lg.userpass_create, 204);
+  assert.deepEqual(lg.userpass_read, { ttl: 600, token_ttl: 600, policies: ['hvac-app', 'default'], token_policies: ['hvac-app', 'default'], max_ttl: null });
+  assert.equal(lg.approle_create, 204);
+  assert.deepEqual(lg.approle_read, { period: 30, token_period: 30, policies: ['hvac-app'], token_policies: ['hvac-app'] });
 });
 
 test('seal and unseal through hvac (which sends X-Vault-Token to sys/seal-status and sys/unseal)', { skip }, () => {

@@ -10,6 +10,7 @@
 #   KUBE_REVIEWER_JWT        with a token reviewer JWT and service-account JWTs for app-namespace/my-sa
 #   KUBE_APP_JWT             (bound by the role) and app-namespace/intruder (not bound)
 #   KUBE_INTRUDER_JWT
+#   KUBE_OTHER_CA            a CA that did not sign the API server (a login through it must be Forbidden)
 #
 # Unexpected failures propagate (traceback, non-zero exit). Where an error *is* the expected outcome,
 # only hvac.exceptions.VaultError is caught and its class name, errors and message are recorded.
@@ -147,6 +148,13 @@ k["list_app"] = kv2.list_secrets("app", mount_point=KV2)["data"]["keys"]
 k["list_root"] = kv2.list_secrets("", mount_point=KV2)["data"]["keys"]
 k["list_wire"] = wire.take()
 k["list_missing"] = error_of(lambda: kv2.list_secrets("nothing-here", mount_point=KV2))
+# The generic client.list sends GET ...?list=True (Python's str(True)); Vault parses it with
+# strconv.ParseBool, and a path without a trailing slash lists the folder.
+wire.take()
+k["generic_list"] = root.list(KV2 + "/metadata/app")["data"]["keys"]
+k["generic_list_slash"] = root.list(KV2 + "/metadata/app/")["data"]["keys"]
+k["generic_list_missing"] = root.list(KV2 + "/metadata/nothing-here")  # hvac maps the 404 to None
+k["generic_list_wire"] = wire.take()
 meta = kv2.read_secret_metadata("app/config", mount_point=KV2)["data"]
 k["metadata"] = {n: meta[n] for n in ("current_version", "oldest_version", "max_versions", "cas_required", "custom_metadata", "delete_version_after")}
 k["metadata"]["versions"] = sorted(meta["versions"].keys())
@@ -192,6 +200,8 @@ v["read"] = {"data": r["data"], "lease_duration": r["lease_duration"]}
 kv1.create_or_update_secret("team/cache", {"url": "redis://cache"}, method="POST", mount_point=KV1)
 v["list"] = kv1.list_secrets("team", mount_point=KV1)["data"]["keys"]
 v["list_wire"] = wire.take()[-1]
+v["generic_list"] = root.list(KV1 + "/team")["data"]["keys"]
+v["generic_list_wire"] = wire.take()
 v["delete"] = status_of(kv1.delete_secret("team/db", mount_point=KV1))
 v["read_deleted"] = error_of(lambda: kv1.read_secret("team/db", mount_point=KV1))
 v["list_after_delete"] = kv1.list_secrets("team", mount_point=KV1)["data"]["keys"]
@@ -292,6 +302,20 @@ w["wrap_arbitrary"] = {"ttl": ww["wrap_info"]["ttl"], "creation_path": ww["wrap_
 w["unwrap_arbitrary"] = root.sys.unwrap(ww["wrap_info"]["token"])["data"]
 out["wrapping"] = w
 
+# ---- legacy role fields read back (userpass and AppRole) --------------------------------------
+lg = {}
+root.sys.enable_auth_method("userpass", path="hvac-userpass")
+root.sys.enable_auth_method("approle", path="hvac-approle")
+# hvac 0.11's create_or_update_user sends `policies`; extra keyword arguments go in the body as is.
+lg["userpass_create"] = status_of(root.auth.userpass.create_or_update_user("legacy-user", password="pw", policies="hvac-app,default", ttl="10m", mount_point="hvac-userpass"))
+u = root.auth.userpass.read_user("legacy-user", mount_point="hvac-userpass")["data"]
+lg["userpass_read"] = {n: u.get(n) for n in ("ttl", "token_ttl", "policies", "token_policies", "max_ttl")}
+# The deprecated Client.create_role (AppRole) passes its keyword arguments through.
+lg["approle_create"] = status_of(root.create_role("legacy-approle", mount_point="hvac-approle", period="30s", policies="hvac-app"))
+ar = root.get_role("legacy-approle", mount_point="hvac-approle")["data"]
+lg["approle_read"] = {n: ar.get(n) for n in ("period", "token_period", "policies", "token_policies")}
+out["legacy"] = lg
+
 # ---- Kubernetes auth ---------------------------------------------------------------------------
 if os.environ.get("KUBE_HOST"):
     kb = {}
@@ -315,6 +339,8 @@ if os.environ.get("KUBE_HOST"):
     kube.create_role("tmp-role", bound_service_account_names="*", bound_service_account_namespaces="*", mount_point=KUBE_MOUNT)
     role = kube.read_role("my-role", mount_point=KUBE_MOUNT)
     kb["read_role"] = {n: role[n] for n in ("bound_service_account_names", "bound_service_account_namespaces", "token_policies", "token_ttl")}
+    # create_role(ttl=..., policies=...) sends the deprecated names: Vault reads them back too.
+    kb["read_role_legacy"] = {n: role.get(n) for n in ("ttl", "policies", "max_ttl", "period")}
     kb["list_roles"] = kube.list_roles(mount_point=KUBE_MOUNT)["keys"]
     kb["delete_role"] = status_of(kube.delete_role("tmp-role", mount_point=KUBE_MOUNT))
     kb["list_roles_after_delete"] = kube.list_roles(mount_point=KUBE_MOUNT)["keys"]
@@ -336,6 +362,13 @@ if os.environ.get("KUBE_HOST"):
     kb["login_intruder"] = error_of(lambda: client().auth.kubernetes.login("my-role", os.environ["KUBE_INTRUDER_JWT"], mount_point=KUBE_MOUNT))
     kb["login_unknown_role"] = error_of(lambda: client().auth.kubernetes.login("no-such-role", os.environ["KUBE_APP_JWT"], mount_point=KUBE_MOUNT))
     kb["login_garbage_jwt"] = error_of(lambda: client().auth.kubernetes.login("my-role", "not.a.jwt", mount_point=KUBE_MOUNT))
+    if os.environ.get("KUBE_OTHER_CA"):
+        # A CA that did not sign the API server's certificate: the TokenReview cannot be made, and
+        # the login is a 403 (hvac raises Forbidden), as in Vault, with Coffer's explanation.
+        root.sys.enable_auth_method("kubernetes", path="kube-wrong-ca")
+        kube.configure(os.environ["KUBE_HOST"], kubernetes_ca_cert=os.environ["KUBE_OTHER_CA"], token_reviewer_jwt=os.environ["KUBE_REVIEWER_JWT"], mount_point="kube-wrong-ca")
+        kube.create_role("my-role", bound_service_account_names=["my-sa"], bound_service_account_namespaces=["app-namespace"], policies=["myapp-policy"], mount_point="kube-wrong-ca")
+        kb["login_wrong_ca"] = error_of(lambda: client().auth.kubernetes.login("my-role", os.environ["KUBE_APP_JWT"], mount_point="kube-wrong-ca"))
     out["kubernetes"] = kb
 else:
     out["kubernetes"] = {"skipped": "KUBE_HOST not set"}

@@ -139,7 +139,7 @@ test('pem_keys: forged tokens are refused locally, before TokenReview', async ()
 test('a reviewer without system:auth-delegator gets the ClusterRoleBinding to create', async () => {
   kube.createServiceAccount('default', 'no-rbac');
   await mount('rbac', { token_reviewer_jwt: kube.legacyToken('default', 'no-rbac') });
-  const msg = await refused('rbac', kube.projectedToken('app-namespace', 'my-sa'), 403, /Kubernetes refused the TokenReview \(403 Forbidden\): service account default\/no-rbac may not create tokenreviews/);
+  const msg = await refused('rbac', kube.projectedToken('app-namespace', 'my-sa'), 403, /^permission denied: Kubernetes refused the TokenReview \(403 Forbidden\): service account default\/no-rbac may not create tokenreviews/);
   assert.match(msg, /kubectl create clusterrolebinding coffer-tokenreview-default-no-rbac --clusterrole=system:auth-delegator --serviceaccount=default:no-rbac/);
 });
 
@@ -152,22 +152,49 @@ test("without a reviewer JWT the client's own JWT is the bearer", async () => {
   assert.equal(r.status, 200, r.text);
 });
 
-test('a CA that did not sign the API server certificate is a clear TLS error', async () => {
+// Vault answers a login whose TokenReview could not be made with 403 (clients catch Forbidden);
+// Coffer gives the same status and keeps saying what went wrong and what to fix.
+const REVIEW_FAILED = /^permission denied: the JWT could not be checked with the Kubernetes TokenReview API: /;
+
+test('a CA that did not sign the API server certificate is a 403 with a clear TLS error', async () => {
   const other = makeTestPki(tempDir('coffer-wrong-ca-'));
   await mount('wrong-ca', { kubernetes_ca_cert: other.ca });
-  const msg = await refused('wrong-ca', kube.projectedToken('app-namespace', 'my-sa'), 500, /TLS certificate verification failed for the Kubernetes API at https:\/\/127.0.0.1:\d+/);
+  const msg = await refused('wrong-ca', kube.projectedToken('app-namespace', 'my-sa'), 403, /TLS certificate verification failed for the Kubernetes API at https:\/\/127.0.0.1:\d+/);
+  assert.match(msg, REVIEW_FAILED);
   assert.match(msg, /set kubernetes_ca_cert in auth\/wrong-ca\/config to the CA that signed the API server's certificate/);
 });
 
-test('a slow Kubernetes API gives a timeout error, not a hang', async () => {
+test('a slow Kubernetes API gives a 403 timeout error, not a hang', async () => {
   await mount('slow', { kubernetes_request_timeout: '500ms' });
   kube.setLatencyMs(5000);
   try {
     const t0 = Date.now();
-    await refused('slow', kube.projectedToken('app-namespace', 'my-sa'), 500, /the Kubernetes API did not answer POST .*tokenreviews within 0.5s \(kubernetes_request_timeout in auth\/slow\/config\)/);
+    const msg = await refused('slow', kube.projectedToken('app-namespace', 'my-sa'), 403, /the Kubernetes API did not answer POST .*tokenreviews within 0.5s \(kubernetes_request_timeout in auth\/slow\/config\)/);
+    assert.match(msg, REVIEW_FAILED);
     assert.ok(Date.now() - t0 < 3000, 'answered within the timeout');
   } finally {
     kube.setLatencyMs(0);
+  }
+});
+
+test('a stopped API server is a 403 that says it could not be reached', async () => {
+  const gone = await startFakeKube();
+  const caPem = gone.caPem;
+  const url = gone.url;
+  await gone.close();
+  await mount('stopped', { kubernetes_host: url, kubernetes_ca_cert: caPem });
+  const msg = await refused('stopped', kube.projectedToken('app-namespace', 'my-sa'), 403, /could not reach the Kubernetes API at https:\/\/127.0.0.1:\d+ \(ECONNREFUSED\); check kubernetes_host in auth\/stopped\/config/);
+  assert.match(msg, REVIEW_FAILED);
+});
+
+test('a 5xx from the TokenReview API is a 403 that quotes it', async () => {
+  await mount('five-hundred');
+  kube.failTokenReviews(503);
+  try {
+    const msg = await refused('five-hundred', kube.projectedToken('app-namespace', 'my-sa'), 403, /the Kubernetes TokenReview API answered 503: /);
+    assert.match(msg, REVIEW_FAILED);
+  } finally {
+    kube.failTokenReviews(null);
   }
 });
 

@@ -2,6 +2,7 @@
 // suggestion), blocks in both of HCL1's shapes (`method "kubernetes" { }` and
 // `method { type = "kubernetes" }`), and typed values. Every error names file:line and the key.
 
+import { BOOL_SPELLINGS, weakBool } from '../../lib/parse-bool.js';
 import type { HclDocument, HclObject, HclValue } from '../../hcl/index.js';
 import { parseDurationMs } from './duration.js';
 import { suggest } from '../../hcl/index.js';
@@ -131,11 +132,10 @@ export function nonEmptyStr(site: Site, obj: HclObject, key: string, what: strin
 export function bool(site: Site, obj: HclObject, key: string, what: string): boolean | undefined {
   const v = scalarOf(site, obj, key, what);
   if (v === undefined) return undefined;
-  if (typeof v === 'boolean') return v;
-  const s = String(v).trim().toLowerCase();
-  if (['true', '1', 't'].includes(s)) return true;
-  if (['false', '0', 'f', ''].includes(s)) return false;
-  fail(site, obj, key, `${what}.${key} must be true or false, not ${JSON.stringify(v)}`);
+  // As Vault's parseutil.ParseBool (mapstructure weak decoding): a number is true when non-zero.
+  const b = weakBool(v);
+  if (b !== undefined) return b;
+  fail(site, obj, key, `${what}.${key} must be ${BOOL_SPELLINGS}, not ${JSON.stringify(v)}`);
 }
 
 export function int(site: Site, obj: HclObject, key: string, what: string): number | undefined {

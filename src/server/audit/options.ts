@@ -2,6 +2,7 @@
 // hmac_accessor, log_raw, elide_list_responses, mode) into a DeviceConfig. Every error is a 400
 // that names the option at fault and says what would be accepted.
 
+import { BOOL_SPELLINGS, parseBool } from '../../lib/parse-bool.js';
 import { badRequest } from '../framework/errors.js';
 import type { DeviceConfig, SinkTarget } from './types.js';
 
@@ -18,10 +19,10 @@ export function checkType(type: string): void {
 }
 
 /** Go's strconv.ParseBool, which Vault uses for these options. */
-function parseBool(name: string, raw: string): boolean {
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(raw)) return true;
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(raw)) return false;
-  throw badRequest(`invalid value for option "${name}": ${JSON.stringify(raw)} is not a boolean (use "true" or "false")`);
+function boolOption(name: string, raw: string): boolean {
+  const b = parseBool(raw);
+  if (b === undefined) throw badRequest(`invalid value for option "${name}": ${JSON.stringify(raw)} is not a boolean (use ${BOOL_SPELLINGS})`);
+  return b;
 }
 
 function parseMode(raw: string): number {
@@ -78,9 +79,9 @@ export function parseDeviceOptions(options: Record<string, string>): DeviceConfi
   if (format !== 'json') throw badRequest(`invalid value for option "format": ${JSON.stringify(format)} is not a format; use "json"`);
   return {
     target: parseTarget(options),
-    hmacAccessor: options.hmac_accessor === undefined ? true : parseBool('hmac_accessor', options.hmac_accessor),
-    logRaw: options.log_raw === undefined ? false : parseBool('log_raw', options.log_raw),
-    elideListResponses: options.elide_list_responses === undefined ? false : parseBool('elide_list_responses', options.elide_list_responses),
+    hmacAccessor: options.hmac_accessor === undefined ? true : boolOption('hmac_accessor', options.hmac_accessor),
+    logRaw: options.log_raw === undefined ? false : boolOption('log_raw', options.log_raw),
+    elideListResponses: options.elide_list_responses === undefined ? false : boolOption('elide_list_responses', options.elide_list_responses),
     prefix: options.prefix ?? '',
   };
 }

@@ -1,6 +1,7 @@
 // Turns a request's raw input into typed field values according to a path's schema, with errors
 // that name the field, as Vault's framework.FieldData does.
 
+import { BOOL_SPELLINGS, weakBool } from '../../lib/parse-bool.js';
 import { badRequest } from './errors.js';
 import { parseDurationSeconds } from './duration.js';
 import { setOwn } from './own-property.js';
@@ -26,15 +27,15 @@ function zeroValue(type: FieldType): unknown {
   }
 }
 
-function parseBool(name: string, v: unknown): boolean {
-  if (typeof v === 'boolean') return v;
-  if (typeof v === 'number') return v !== 0;
-  if (typeof v === 'string') {
-    const s = v.trim().toLowerCase();
-    if (['true', '1', 't'].includes(s)) return true;
-    if (['false', '0', 'f', ''].includes(s)) return false;
-  }
-  throw badRequest(`error converting input for field "${name}": expected true or false`);
+/**
+ * A TypeBool field as Vault's framework reads it (mapstructure weak decoding of a json.Number body):
+ * true/false, the strings strconv.ParseBool accepts, "" as false, and the numbers 0 and 1.
+ */
+function parseBoolField(name: string, v: unknown): boolean {
+  const b = weakBool(v, { numbers: 'text' });
+  if (b !== undefined) return b;
+  const shown = typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : typeof v === 'number' ? String(v) : `a JSON ${Array.isArray(v) ? 'array' : typeof v}`;
+  throw badRequest(`error converting input for field "${name}": ${shown} is not a boolean; use ${BOOL_SPELLINGS}`);
 }
 
 function parseInt32(name: string, v: unknown): number {
@@ -71,7 +72,7 @@ export function parseFieldValue(name: string, schema: FieldSchema, v: unknown): 
     case 'int':
       return parseInt32(name, v);
     case 'bool':
-      return parseBool(name, v);
+      return parseBoolField(name, v);
     case 'duration':
       try {
         return parseDurationSeconds(v);

@@ -6,6 +6,6 @@ export { parseDurationSeconds, formatDuration } from './duration.js';
 export { getJson, putJson, listRecursive, subView } from './json-storage.js';
 export { hmacSha256Hex } from '../crypto/hmac.js';
 export { parseCidrs, ipInCidrs } from './cidr.js';
-export { TOKEN_FIELDS, DEFAULT_TOKEN_PARAMS, parseTokenParams, tokenParamsData, authFromTokenParams, type TokenParams } from './token-fields.js';
+export { TOKEN_FIELDS, DEFAULT_TOKEN_PARAMS, parseTokenParams, tokenParamsData, legacyTokenData, noteLegacy, authFromTokenParams, type LegacyTokenField, type TokenParams } from './token-fields.js';
 export { createKeyedLock, type KeyedLock } from './keyed-lock.js';
 export { setOwn } from './own-property.js';

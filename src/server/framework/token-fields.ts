@@ -18,6 +18,18 @@ export const TOKEN_FIELDS: Record<string, FieldSchema> = {
   token_type: { type: 'string', description: 'service (default) or default' },
 };
 
+/** Vault's deprecated names of token_* fields (the tokenutil.UpgradeValue pairs). */
+export type LegacyTokenField = 'policies' | 'ttl' | 'max_ttl' | 'period' | 'num_uses' | 'bound_cidrs';
+
+const LEGACY_SUCCESSOR: Record<LegacyTokenField, string> = {
+  policies: 'token_policies',
+  ttl: 'token_ttl',
+  max_ttl: 'token_max_ttl',
+  period: 'token_period',
+  num_uses: 'token_num_uses',
+  bound_cidrs: 'token_bound_cidrs',
+};
+
 export interface TokenParams {
   ttl: number;
   maxTtl: number;
@@ -28,6 +40,12 @@ export interface TokenParams {
   numUses: number;
   period: number;
   type: string;
+  /**
+   * The deprecated names this role's settings were last written with. Vault keeps a legacy copy of
+   * each (tokenutil.UpgradeValue: writing `ttl` sets both, writing `token_ttl` clears the copy) and
+   * a read shows the legacy key beside its token_* successor while the copy is set and non-zero.
+   */
+  legacy?: LegacyTokenField[];
 }
 
 export const DEFAULT_TOKEN_PARAMS: TokenParams = {
@@ -42,9 +60,22 @@ export const DEFAULT_TOKEN_PARAMS: TokenParams = {
   type: 'default',
 };
 
-/** Applies the token_* fields the client sent on top of `base` (a role being updated, or the defaults). */
-export function parseTokenParams(fields: FieldData, base: TokenParams = DEFAULT_TOKEN_PARAMS): TokenParams {
+/**
+ * Applies the token_* fields the client sent on top of `base` (a role being updated, or the defaults).
+ * `legacyNames` are the deprecated names this auth method accepts (mapped onto their token_* fields by
+ * the caller's FieldData, except `policies`, handled here); which of them the client used is recorded
+ * in `legacy`, so reads can show them as Vault does.
+ */
+export function parseTokenParams(fields: FieldData, base: TokenParams = DEFAULT_TOKEN_PARAMS, legacyNames: readonly LegacyTokenField[] = ['policies']): TokenParams {
   const p: TokenParams = { ...base };
+  const sent = (k: string): boolean => Object.prototype.hasOwnProperty.call(fields.raw, k) && fields.raw[k] !== undefined;
+  const legacy = new Set(base.legacy ?? []);
+  for (const old of legacyNames) {
+    if (sent(LEGACY_SUCCESSOR[old])) legacy.delete(old);
+    else if (sent(old)) legacy.add(old);
+  }
+  if (legacy.size > 0) p.legacy = [...legacy].sort();
+  else delete p.legacy;
   const set = <K extends keyof TokenParams>(field: string, key: K): void => {
     if (fields.has(field)) p[key] = fields.get<TokenParams[K]>(field);
   };
@@ -82,19 +113,47 @@ export function parseTokenParams(fields: FieldData, base: TokenParams = DEFAULT_
   return p;
 }
 
-/** The token_* fields as a role read shows them (Vault also echoes legacy `policies`). */
+/** Records whether a setting was last written under its deprecated name (for single-field endpoints). */
+export function noteLegacy(p: TokenParams, old: LegacyTokenField, usedLegacyName: boolean): TokenParams {
+  const legacy = new Set(p.legacy ?? []);
+  if (usedLegacyName) legacy.add(old);
+  else legacy.delete(old);
+  const out: TokenParams = { ...p };
+  if (legacy.size > 0) out.legacy = [...legacy].sort();
+  else delete out.legacy;
+  return out;
+}
+
+/** The value a legacy key shows: its token_* successor's, or undefined when zero (Vault omits it then). */
+function legacyValue(p: TokenParams, old: LegacyTokenField): unknown {
+  const v = { policies: p.policies, ttl: p.ttl, max_ttl: p.maxTtl, period: p.period, num_uses: p.numUses, bound_cidrs: p.boundCidrs }[old];
+  return (Array.isArray(v) ? v.length > 0 : v > 0) ? v : undefined;
+}
+
+/** The legacy keys a read shows for these params (see TokenParams.legacy). */
+export function legacyTokenData(p: TokenParams, only?: readonly LegacyTokenField[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const old of p.legacy ?? []) {
+    if (only && !only.includes(old)) continue;
+    const v = legacyValue(p, old);
+    if (v !== undefined) out[old] = v;
+  }
+  return out;
+}
+
+/** The token_* fields as a role read shows them, and the legacy keys the role was written with. */
 export function tokenParamsData(p: TokenParams): Record<string, unknown> {
   return {
     token_ttl: p.ttl,
     token_max_ttl: p.maxTtl,
     token_policies: p.policies,
-    policies: p.policies,
     token_bound_cidrs: p.boundCidrs,
     token_explicit_max_ttl: p.explicitMaxTtl,
     token_no_default_policy: p.noDefaultPolicy,
     token_num_uses: p.numUses,
     token_period: p.period,
     token_type: p.type,
+    ...legacyTokenData(p),
   };
 }
 

@@ -13,6 +13,8 @@ import { helpFor } from '../core/help.js';
 import type { Logger } from '../framework/types.js';
 import { setOwn } from '../framework/own-property.js';
 import { checkRateLimit } from '../quotas/request-check.js';
+import { BOOL_SPELLINGS, parseBool } from '../../lib/parse-bool.js';
+import { decodeUtf8, InvalidUtf8 } from '../../lib/utf8.js';
 
 export interface HandlerOptions {
   core: Core;
@@ -55,11 +57,22 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+class BadListParam extends Error {}
+
+/** `?list=` as Vault reads it: strconv.ParseBool of the first value; absent or empty means no. */
+function listRequested(query: URLSearchParams): boolean {
+  const raw = query.get('list');
+  if (raw === null || raw === '') return false;
+  const b = parseBool(raw);
+  if (b === undefined) throw new BadListParam(`invalid value for the "list" query parameter: ${JSON.stringify(raw.slice(0, 40))} is not a boolean; use ${BOOL_SPELLINGS}`);
+  return b;
+}
+
 function operationFor(method: string, query: URLSearchParams): Operation | null {
   switch (method) {
     case 'GET':
     case 'HEAD':
-      return query.get('list') === 'true' ? 'list' : 'read';
+      return listRequested(query) ? 'list' : 'read';
     case 'LIST':
       return 'list';
     case 'PUT':
@@ -211,7 +224,15 @@ export function createApiHandler(opts: HandlerOptions): (req: IncomingMessage, r
       }
       return;
     }
-    const operation = operationFor(req.method ?? '', query);
+    let operation: Operation | null;
+    try {
+      operation = operationFor(req.method ?? '', query);
+    } catch (e) {
+      if (!(e instanceof BadListParam)) throw e;
+      sendError(res, 400, [e.message]);
+      req.resume();
+      return;
+    }
     if (!operation) {
       sendError(res, 405, [`unsupported method ${req.method ?? ''}`]);
       req.resume();
@@ -230,7 +251,14 @@ export function createApiHandler(opts: HandlerOptions): (req: IncomingMessage, r
         } else sendError(res, 400, ['failed to read request body']);
         return;
       }
-      const text = raw.toString('utf8').trim();
+      let text: string;
+      try {
+        text = decodeUtf8(raw).trim();
+      } catch (e) {
+        if (!(e instanceof InvalidUtf8)) throw e;
+        sendError(res, 400, [`failed to parse JSON input: the body is not valid UTF-8: ${e.message}; send the JSON body UTF-8 encoded (binary values base64-encoded)`]);
+        return;
+      }
       if (text !== '') {
         let parsed: unknown;
         try {

@@ -1,5 +1,6 @@
 // parseBool, parseInt, parseUint, parseFloat, parseJSON with strconv's rules and messages.
 
+import { parseBool } from '../../lib/parse-bool.js';
 import { parseFloatGo } from '../number.js';
 import { quote } from '../strconv.js';
 
@@ -8,23 +9,9 @@ function numError(fn: string, s: string, err: 'invalid syntax' | 'value out of r
 }
 
 export function goParseBool(s: string): boolean {
-  switch (s) {
-    case '1':
-    case 't':
-    case 'T':
-    case 'TRUE':
-    case 'true':
-    case 'True':
-      return true;
-    case '0':
-    case 'f':
-    case 'F':
-    case 'FALSE':
-    case 'false':
-    case 'False':
-      return false;
-  }
-  throw numError('ParseBool', s, 'invalid syntax');
+  const b = parseBool(s);
+  if (b === undefined) throw numError('ParseBool', s, 'invalid syntax');
+  return b;
 }
 
 /** strconv.ParseInt(s, 10, 64) (or ParseUint when unsigned). */

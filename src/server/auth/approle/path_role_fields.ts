@@ -3,7 +3,7 @@
 // token-max-ttl, token-num-uses, bind-secret-id, secret-id-bound-cidrs, token-bound-cidrs, period;
 // and the read-only local-secret-ids. Updates reuse role_fields.ts, so validation is the same.
 
-import { badRequest, notFound, type FieldSchema, type PathDef } from '../../framework/index.js';
+import { badRequest, legacyTokenData, notFound, type FieldSchema, type PathDef } from '../../framework/index.js';
 import { restrictFields } from './field_views.js';
 import { applyRoleFields, checkConstraints, ROLE_FIELDS, ROLE_NAME_FIELD } from './role_fields.js';
 import { ROLE_NAME, type ApproleState } from './state.js';
@@ -19,7 +19,7 @@ interface FieldEndpoint {
 }
 
 const ENDPOINTS: FieldEndpoint[] = [
-  { segment: 'policies', fields: ['token_policies', 'policies'], read: (r) => ({ token_policies: r.token.policies }), reset: (r) => void (r.token.policies = []) },
+  { segment: 'policies', fields: ['token_policies', 'policies'], read: (r) => ({ token_policies: r.token.policies, ...legacyTokenData(r.token, ['policies']) }), reset: (r) => void (r.token.policies = []) },
   { segment: 'secret-id-num-uses', fields: ['secret_id_num_uses'], read: (r) => ({ secret_id_num_uses: r.secretIdNumUses }), reset: (r) => void (r.secretIdNumUses = 0) },
   { segment: 'secret-id-ttl', fields: ['secret_id_ttl'], read: (r) => ({ secret_id_ttl: r.secretIdTtl }), reset: (r) => void (r.secretIdTtl = 0) },
   { segment: 'token-ttl', fields: ['token_ttl'], read: (r) => ({ token_ttl: r.token.ttl }), reset: (r) => void (r.token.ttl = 0) },
@@ -33,7 +33,7 @@ const ENDPOINTS: FieldEndpoint[] = [
     reset: (r) => void (r.secretIdBoundCidrs = []),
   },
   { segment: 'token-bound-cidrs', fields: ['token_bound_cidrs'], read: (r) => ({ token_bound_cidrs: r.token.boundCidrs }), reset: (r) => void (r.token.boundCidrs = []) },
-  { segment: 'period', fields: ['token_period', 'period'], read: (r) => ({ token_period: r.token.period }), reset: (r) => void (r.token.period = 0) },
+  { segment: 'period', fields: ['token_period', 'period'], read: (r) => ({ token_period: r.token.period, ...legacyTokenData(r.token, ['period']) }), reset: (r) => void (r.token.period = 0) },
   { segment: 'local-secret-ids', fields: [], read: (r) => ({ local_secret_ids: r.localSecretIds }) },
 ];
 

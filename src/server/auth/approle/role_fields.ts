@@ -61,7 +61,7 @@ export function checkConstraints(role: RoleEntry): void {
  */
 export function applyRoleFields(current: RoleEntry, input: FieldData, isCreate: boolean, maxLeaseTtl: number): { role: RoleEntry; warnings: string[] } {
   const f = withLegacyAliases(input, LEGACY);
-  const role: RoleEntry = { ...current, token: parseTokenParams(f, current.token) };
+  const role: RoleEntry = { ...current, token: parseTokenParams(f, current.token, ['policies', 'period']) };
   const warnings: string[] = [];
 
   if (f.has('local_secret_ids')) {

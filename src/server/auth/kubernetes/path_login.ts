@@ -105,6 +105,16 @@ function explainReviewRefusal(e: CofferError, sa: ServiceAccountClaims, nowMs: n
   return hints.length > 0 ? new CofferError(e.status, `${e.message}; ${hints.join('; ')}`) : e;
 }
 
+/**
+ * Vault answers a login whose Kubernetes call could not be made (TLS or CA mismatch, timeout, refused
+ * connection, a 5xx) with 403 permission denied, as path_login.go turns every lookup error into
+ * ErrPermissionDenied; clients catch that (hvac.exceptions.Forbidden). Coffer keeps its reason.
+ */
+function kubeCallFailed(e: unknown, what: string): unknown {
+  if (!(e instanceof CofferError) || e.status === 403) return e;
+  return permissionDenied(`${what}: ${e.message}`);
+}
+
 export function pathLogin(deps: LoginDeps): PathDef {
   return {
     pattern: 'login',
@@ -133,7 +143,11 @@ export function pathLogin(deps: LoginDeps): PathDef {
           const nameRefusal = checkName(role, roleName, sa.name);
           if (nameRefusal) throw nameRefusal;
           const target = await resolveTarget(config, deps.local, req.mountPoint, jwt);
-          const nsRefusal = await checkNamespace(role, roleName, sa.namespace, () => deps.namespaces.labels(target, sa.namespace));
+          const nsRefusal = await checkNamespace(role, roleName, sa.namespace, () =>
+            deps.namespaces.labels(target, sa.namespace).catch((e: unknown) => {
+              throw kubeCallFailed(e, `namespace not authorized: the labels of namespace "${sa.namespace}" could not be read for role "${roleName}"'s bound_service_account_namespace_selector`);
+            }),
+          );
           if (nsRefusal) throw nsRefusal;
 
           const audiences = role.audience !== '' ? [role.audience] : sa.audiences;
@@ -142,7 +156,8 @@ export function pathLogin(deps: LoginDeps): PathDef {
             review = await deps.reviewer.review(target, jwt, audiences);
           } catch (e) {
             if (e instanceof CofferError && e.status === 403) throw explainReviewRefusal(e, sa, deps.clock.now());
-            throw e;
+            if (e instanceof CofferError) deps.logger.warn({ role: roleName, mount: req.mountPoint, reason: redact(e.message, jwt) }, 'kubernetes login: the TokenReview call failed');
+            throw kubeCallFailed(e, 'the JWT could not be checked with the Kubernetes TokenReview API');
           }
           if (review.name !== sa.name || review.namespace !== sa.namespace || review.uid !== sa.uid) {
             throw permissionDenied(

@@ -79,7 +79,6 @@ function roleData(r: KubeRole): Record<string, unknown> {
     alias_name_source: r.alias_name_source,
   };
   if (r.audience !== '') d.audience = r.audience;
-  if (r.token.boundCidrs.length > 0) d.bound_cidrs = r.token.boundCidrs;
   return d;
 }
 
@@ -96,7 +95,7 @@ export function pathsRole(system: SystemView): PathDef[] {
       alias_name_source: 'serviceaccount_uid',
       token: { ...DEFAULT_TOKEN_PARAMS },
     };
-    const role: KubeRole = { ...base, token: parseTokenParams(f, base.token) };
+    const role: KubeRole = { ...base, token: parseTokenParams(f, base.token, ['policies', 'ttl', 'max_ttl', 'period', 'num_uses', 'bound_cidrs']) };
     if (f.has('bound_service_account_names')) role.bound_service_account_names = f.get<string[]>('bound_service_account_names');
     if (f.has('bound_service_account_namespaces')) role.bound_service_account_namespaces = f.get<string[]>('bound_service_account_namespaces');
     if (f.has('bound_service_account_namespace_selector')) role.bound_service_account_namespace_selector = f.get<string>('bound_service_account_namespace_selector').trim();

@@ -1,7 +1,7 @@
 // `users/<name>/policies` (legacy): replace an existing user's token_policies (or deprecated
 // `policies`). Tokens issued before the change stop renewing (see renewAuth in index.ts).
 
-import { badRequest, TOKEN_FIELDS, type PathDef } from '../../framework/index.js';
+import { badRequest, noteLegacy, TOKEN_FIELDS, type PathDef } from '../../framework/index.js';
 import type { KeyedLock } from '../../framework/index.js';
 import { USERNAME, USERNAME_FIELD } from './path_users.js';
 import { getUser, putUser } from './user_store.js';
@@ -23,7 +23,7 @@ export function pathUserPolicies(lock: KeyedLock): PathDef {
         await lock.run(name, async () => {
           const user = await getUser(req.storage, name);
           if (!user) throw badRequest('username does not exist');
-          await putUser(req.storage, name, { ...user, token: { ...user.token, policies: normalizePolicies(fields.get<string[]>(field)) } });
+          await putUser(req.storage, name, { ...user, token: noteLegacy({ ...user.token, policies: normalizePolicies(fields.get<string[]>(field)) }, 'policies', field === 'policies') });
         });
         return null;
       },

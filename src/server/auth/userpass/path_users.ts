@@ -54,7 +54,7 @@ export function pathUsers(lock: KeyedLock): PathDef {
     return lock.run(name, async () => {
       const existing = await getUser(req.storage, name);
       if (!existing && req.operation !== 'create') throw notFound(`user "${name}" does not exist`);
-      const token = parseTokenParams(withLegacyFields(fields), existing?.token ?? DEFAULT_TOKEN_PARAMS);
+      const token = parseTokenParams(withLegacyFields(fields), existing?.token ?? DEFAULT_TOKEN_PARAMS, ['policies', 'ttl', 'max_ttl', 'bound_cidrs']);
       let passwordHash = existing?.passwordHash ?? '';
       if (fields.has('password') || !existing) {
         const password = fields.get<string>('password');

@@ -5,6 +5,7 @@ import type { Core } from '../core.js';
 import type { FieldData, FieldSchema, PathDef, Request, Response } from '../../framework/types.js';
 import { badRequest, permissionDenied } from '../../framework/errors.js';
 import { parseDurationSeconds } from '../../framework/duration.js';
+import { BOOL_SPELLINGS, weakBool } from '../../../lib/parse-bool.js';
 import type { MountConfig, MountEntry } from '../mounts.js';
 import { LOCKOUT_TYPES, lockoutSettings, type UserLockoutConfig } from '../../quotas/lockout.js';
 
@@ -109,7 +110,11 @@ function configFrom(raw: Record<string, unknown>): Partial<MountConfig> {
   const out: Partial<MountConfig> = {};
   if ('default_lease_ttl' in raw) out.default_lease_ttl = ttlValue('default_lease_ttl', raw.default_lease_ttl);
   if ('max_lease_ttl' in raw) out.max_lease_ttl = ttlValue('max_lease_ttl', raw.max_lease_ttl);
-  if ('force_no_cache' in raw) out.force_no_cache = raw.force_no_cache === true || raw.force_no_cache === 'true';
+  if (raw.force_no_cache !== undefined && raw.force_no_cache !== null) {
+    const b = weakBool(raw.force_no_cache, { numbers: 'text' });
+    if (b === undefined) throw badRequest(`config.force_no_cache must be a boolean: use ${BOOL_SPELLINGS}`);
+    out.force_no_cache = b;
+  }
   if (typeof raw.listing_visibility === 'string') out.listing_visibility = raw.listing_visibility;
   return out;
 }

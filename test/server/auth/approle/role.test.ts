@@ -15,7 +15,6 @@ const DEFAULTS = {
   token_ttl: 0,
   token_max_ttl: 0,
   token_policies: [],
-  policies: [],
   token_bound_cidrs: [],
   token_explicit_max_ttl: 0,
   token_no_default_policy: false,
@@ -38,7 +37,7 @@ describe('approle: role CRUD', () => {
     assert.equal(u.operation, 'update');
     assert.equal(u.status, 204, u.error);
     const r = (await h.request('read', 'role/app1')).response?.data;
-    assert.deepEqual({ ...r }, { ...DEFAULTS, token_ttl: 1200, token_max_ttl: 1800, secret_id_ttl: 600, secret_id_num_uses: 40, token_policies: ['a', 'b'], policies: ['a', 'b'] });
+    assert.deepEqual({ ...r }, { ...DEFAULTS, token_ttl: 1200, token_max_ttl: 1800, secret_id_ttl: 600, secret_id_num_uses: 40, token_policies: ['a', 'b'] }, 'written with token_policies: no legacy policies key');
 
     await h.request('update', 'role/app1', { secret_id_num_uses: 3 });
     assert.equal((await h.request('read', 'role/app1')).response?.data?.token_ttl, 1200, 'unsent fields are kept');
@@ -132,6 +131,18 @@ describe('approle: role CRUD', () => {
     assert.deepEqual(d?.secret_id_bound_cidrs, ['10.0.0.0/8']);
   });
 
+  it('reads the legacy period and policies back while they are set, as path_role.go does', async () => {
+    const h = await approle();
+    await role(h, 'legacy', { period: '30s', policies: 'p1,p2' });
+    let d = (await h.request('read', 'role/legacy')).response!.data!;
+    assert.deepEqual([d.period, d.policies, d.token_period, d.token_policies], [30, ['p1', 'p2'], 30, ['p1', 'p2']]);
+    await h.request('update', 'role/legacy', { token_period: '1m' });
+    d = (await h.request('read', 'role/legacy')).response!.data!;
+    assert.equal(d.token_period, 60);
+    assert.ok(!('period' in d), 'writing token_period clears the legacy period');
+    assert.deepEqual(d.policies, ['p1', 'p2']);
+  });
+
   it('warns about unknown fields', async () => {
     const h = await approle();
     const r = await h.request('update', 'role/w', { colour: 'blue' });
@@ -183,10 +194,10 @@ describe('approle: per-field endpoints', () => {
 
     assert.deepEqual((await h.request('read', 'role/f/policies')).response?.data, { token_policies: ['a'] });
     await h.request('update', 'role/f/policies', { policies: 'x,y' });
-    assert.deepEqual((await h.request('read', 'role/f/policies')).response?.data, { token_policies: ['x', 'y'] });
+    assert.deepEqual((await h.request('read', 'role/f/policies')).response?.data, { token_policies: ['x', 'y'], policies: ['x', 'y'] }, 'written as policies: read back under both names');
 
     await h.request('update', 'role/f/period', { period: 45 });
-    assert.deepEqual((await h.request('read', 'role/f/period')).response?.data, { token_period: 45 });
+    assert.deepEqual((await h.request('read', 'role/f/period')).response?.data, { token_period: 45, period: 45 });
     await h.request('update', 'role/f/token-bound-cidrs', { token_bound_cidrs: '127.0.0.1/32' });
     assert.deepEqual((await h.request('read', 'role/f/token-bound-cidrs')).response?.data, { token_bound_cidrs: ['127.0.0.1/32'] });
     for (const seg of ['secret-id-num-uses', 'token-ttl', 'token-max-ttl', 'token-num-uses', 'bind-secret-id', 'secret-id-bound-cidrs']) {

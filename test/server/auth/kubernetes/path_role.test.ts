@@ -22,6 +22,7 @@ describe('kubernetes roles', () => {
       bound_service_account_namespaces: ['app-namespace'],
       bound_service_account_namespace_selector: '',
       token_ttl: 3600,
+      ttl: 3600,
       token_max_ttl: 0,
       token_policies: ['a', 'b'],
       policies: ['a', 'b'],
@@ -102,6 +103,34 @@ describe('kubernetes roles', () => {
     assert.equal(d.token_num_uses, 3);
     assert.deepEqual(d.token_bound_cidrs, ['10.0.0.0/8']);
     assert.deepEqual(d.bound_cidrs, ['10.0.0.0/8']);
+  });
+
+  it('reads the legacy keys back beside token_* while they are set, as path_role.go does', async () => {
+    const h = await kubeHarness(new ScriptedKube());
+    const legacy = { ttl: '1h', max_ttl: '2h', period: '30m', num_uses: 5, bound_cidrs: '10.0.0.0/8', policies: 'p1' };
+    assert.equal((await h.request('update', 'role/legacy', { ...base, audience: 'a', ...legacy })).status, 204);
+    const read = async (): Promise<Record<string, unknown>> => (await h.request('read', 'role/legacy')).response!.data!;
+    let d = await read();
+    assert.deepEqual(
+      [d.ttl, d.max_ttl, d.period, d.num_uses, d.bound_cidrs, d.policies],
+      [3600, 7200, 1800, 5, ['10.0.0.0/8'], ['p1']],
+    );
+    assert.deepEqual([d.token_ttl, d.token_max_ttl, d.token_period, d.token_num_uses, d.token_bound_cidrs, d.token_policies], [3600, 7200, 1800, 5, ['10.0.0.0/8'], ['p1']]);
+    // Writing the token_* name clears the legacy copy (tokenutil.UpgradeValue); the others stay.
+    await h.request('update', 'role/legacy', { token_ttl: '20m', token_policies: 'p2' });
+    d = await read();
+    assert.equal(d.token_ttl, 1200);
+    assert.ok(!('ttl' in d) && !('policies' in d), JSON.stringify(d));
+    assert.equal(d.max_ttl, 7200, 'an update that names neither keeps the legacy key');
+    // A legacy value of zero is not shown (Vault checks > 0).
+    await h.request('update', 'role/legacy', { num_uses: 0 });
+    d = await read();
+    assert.equal(d.token_num_uses, 0);
+    assert.ok(!('num_uses' in d));
+    // A role written with token_* names only has no legacy keys.
+    await h.request('update', 'role/modern', { ...base, audience: 'a', token_ttl: '1h', token_policies: 'p1', token_bound_cidrs: '10.0.0.0/8' });
+    const m = (await h.request('read', 'role/modern')).response!.data!;
+    for (const k of ['ttl', 'max_ttl', 'period', 'num_uses', 'bound_cidrs', 'policies']) assert.ok(!(k in m), `${k} in ${JSON.stringify(m)}`);
   });
 
   it('lists nothing as 404, as Vault', async () => {

@@ -22,7 +22,6 @@ describe('userpass: users', () => {
       token_num_uses: 0,
       token_period: 0,
       token_policies: ['admin', 'default'],
-      policies: ['admin', 'default'],
       token_ttl: 0,
       token_type: 'default',
     });
@@ -72,6 +71,22 @@ describe('userpass: users', () => {
     await h.request('update', 'users/old', { password: 'pw', ttl: '10m', max_ttl: '1h', bound_cidrs: '127.0.0.1/32' });
     const d = (await h.request('read', 'users/old')).response?.data;
     assert.deepEqual([d?.token_ttl, d?.token_max_ttl, d?.token_bound_cidrs], [600, 3600, ['127.0.0.1/32']]);
+  });
+
+  it('reads the legacy keys back while they are set, as path_users.go does', async () => {
+    const h = await userpass();
+    await h.request('update', 'users/old', { password: 'pw', ttl: '10m', max_ttl: '1h', bound_cidrs: '127.0.0.1/32', policies: 'a' });
+    let d = (await h.request('read', 'users/old')).response!.data!;
+    assert.deepEqual([d.ttl, d.max_ttl, d.bound_cidrs, d.policies], [600, 3600, ['127.0.0.1/32'], ['a']]);
+    await h.request('update', 'users/old', { token_max_ttl: '2h' });
+    d = (await h.request('read', 'users/old')).response!.data!;
+    assert.equal(d.token_max_ttl, 7200);
+    assert.ok(!('max_ttl' in d), 'writing token_max_ttl clears the legacy max_ttl');
+    assert.equal(d.ttl, 600);
+    await h.request('update', 'users/old/policies', { token_policies: 'b' });
+    assert.ok(!('policies' in (await h.request('read', 'users/old')).response!.data!));
+    await h.request('update', 'users/old/policies', { policies: 'c' });
+    assert.deepEqual((await h.request('read', 'users/old')).response!.data!.policies, ['c']);
   });
 
   it('stores only a scrypt hash of the password', async () => {
