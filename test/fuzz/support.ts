@@ -33,8 +33,16 @@ export function check<Ts extends [unknown, ...unknown[]]>(property: fc.IProperty
   const details = fc.check(property, fuzzParams<Ts>(defaultRuns));
   if (!details.failed) return;
   const base = fc.defaultReportMessage(details) ?? 'property failed';
-  throw new Error(
-    `${base}\nReplay: COFFER_FUZZ_SEED=${details.seed} COFFER_FUZZ_PATH='${details.counterexamplePath ?? ''}' node --test <this test file>`,
+  throw failure(base, details);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- RunDetails of any property
+function failure(base: string, details: fc.RunDetails<any>): Error {
+  const cause = details.errorInstance;
+  const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  return new Error(
+    `${base}\nGot: ${why.slice(0, 2000)}` +
+      `\nReplay: COFFER_FUZZ_SEED=${details.seed} COFFER_FUZZ_PATH='${details.counterexamplePath ?? ''}' node --test <this test file>`,
   );
 }
 
@@ -43,7 +51,5 @@ export async function checkAsync<Ts extends [unknown, ...unknown[]]>(property: f
   const details = await fc.check(property, fuzzParams<Ts>(defaultRuns));
   if (!details.failed) return;
   const base = (await fc.asyncDefaultReportMessage(details)) ?? 'property failed';
-  throw new Error(
-    `${base}\nReplay: COFFER_FUZZ_SEED=${details.seed} COFFER_FUZZ_PATH='${details.counterexamplePath ?? ''}' node --test <this test file>`,
-  );
+  throw failure(base, details);
 }
