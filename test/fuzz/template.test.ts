@@ -131,8 +131,8 @@ function mutate(src: string, ms: readonly { at: number; len: number; insert: str
 
 // ---- properties -------------------------------------------------------------------------------
 
-test('fuzz: grammar-built templates with builtins and consul-template functions render or throw TemplateError (400 runs)', { timeout: 60_000 }, () => {
-  check(fc.property(fullTemplate, data, (t, d) => void consistent(t, d, true)), 400);
+test('fuzz: grammar-built templates with builtins and consul-template functions render or throw TemplateError (300 runs)', { timeout: 60_000 }, () => {
+  check(fc.property(fullTemplate, data, (t, d) => void consistent(t, d, true)), 300);
 });
 
 test('fuzz: mutated templates and arbitrary text keep the error contract (400 runs)', { timeout: 60_000 }, () => {
@@ -156,7 +156,7 @@ function goRender(text: string, d: unknown, work: string): Outcome {
   return { ok: false, message: r.stderr };
 }
 
-test("fuzz: builtin-only templates agree with Go's text/template (`tmpl`; 60 runs)", { skip: hasTmpl() ? false : '`tmpl` (Go text/template) is not on PATH', timeout: 120_000 }, () => {
+test("fuzz: builtin-only templates agree with Go's text/template (`tmpl`; 40 runs)", { skip: hasTmpl() ? false : '`tmpl` (Go text/template) is not on PATH', timeout: 120_000 }, () => {
   const work = mkdtempSync(join(tmpdir(), 'coffer-fuzz-tmpl-'));
   try {
     check(
@@ -167,7 +167,7 @@ test("fuzz: builtin-only templates agree with Go's text/template (`tmpl`; 60 run
         assert.equal(mine.ok, go.ok, `Go ${go.ok ? 'rendered' : 'failed'} but Coffer ${mine.ok ? 'rendered' : 'failed'}: ${JSON.stringify(t)} with ${JSON.stringify(d)}\nGo: ${JSON.stringify(go)}\nCoffer: ${JSON.stringify(mine)}`);
         if (mine.ok && go.ok) assert.equal(mine.out, go.out, `output differs for ${JSON.stringify(t)} with ${JSON.stringify(d)}`);
       }),
-      fuzzRuns(60),
+      fuzzRuns(40),
     );
   } finally {
     rmSync(work, { recursive: true, force: true });
