@@ -2,15 +2,20 @@
 // Follows Vault's CheckAllowedFromNonExactPaths (vault/acl.go) and the documented priority rules:
 // a pattern is LOWER priority if (1) its first "+" or "*" comes earlier, (2) it ends in "*" and the
 // other doesn't, (3) it has more "+" segments, (4) it is shorter, (5) it is lexicographically smaller.
+// Positions and lengths are counted in UTF-8 bytes and order is byte order, as Go's len() and string
+// comparison do: with non-ASCII paths, UTF-16 lengths and JavaScript's `<` would pick another rule.
 
 import { hasPrefixAt } from './strings.js';
 
 /** What the comparison looks at; `wcPath` is the pattern without its trailing "*". */
 export interface PriorityKey {
+  /** UTF-8 byte offset of the first "+" (or of the glob's "*"). */
   readonly firstWildcard: number;
   readonly isPrefix: boolean;
   readonly wildcards: number;
   readonly wcPath: string;
+  /** UTF-8 byte length of `wcPath`. */
+  readonly wcBytes: number;
 }
 
 /** Negative if a is lower priority than b, positive if higher, 0 if the same pattern. */
@@ -18,9 +23,21 @@ export function comparePriority(a: PriorityKey, b: PriorityKey): number {
   if (a.firstWildcard !== b.firstWildcard) return a.firstWildcard < b.firstWildcard ? -1 : 1;
   if (a.isPrefix !== b.isPrefix) return a.isPrefix ? -1 : 1;
   if (a.wildcards !== b.wildcards) return a.wildcards > b.wildcards ? -1 : 1;
-  if (a.wcPath.length !== b.wcPath.length) return a.wcPath.length < b.wcPath.length ? -1 : 1;
-  if (a.wcPath !== b.wcPath) return a.wcPath < b.wcPath ? -1 : 1;
-  return 0;
+  if (a.wcBytes !== b.wcBytes) return a.wcBytes < b.wcBytes ? -1 : 1;
+  return compareCodePoints(a.wcPath, b.wcPath);
+}
+
+/** Go's byte-wise string order: for well-formed strings, UTF-8 byte order is code point order. */
+export function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x < y ? -1 : 1;
+    if (x > 0xffff) i++;
+  }
+  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
 }
 
 /** A "+"-segment pattern, split once at compile time. */
@@ -41,10 +58,11 @@ export function segmentPattern(pattern: string): SegmentPattern {
   const segments = wcPath.split('/');
   const firstWildcard = pattern.indexOf('+');
   return {
-    firstWildcard,
+    firstWildcard: firstWildcard < 0 ? -1 : Buffer.byteLength(pattern.slice(0, firstWildcard)),
     isPrefix,
     wildcards: segments.filter((s) => s === '+').length,
     wcPath,
+    wcBytes: Buffer.byteLength(wcPath),
     segments,
     literalPrefix: pattern.slice(0, Math.max(firstWildcard, 0)),
   };
@@ -52,7 +70,8 @@ export function segmentPattern(pattern: string): SegmentPattern {
 
 /** The priority key Vault gives the longest matching glob rule (stored without its "*"). */
 export function globKey(prefix: string): PriorityKey {
-  return { firstWildcard: prefix.length, isPrefix: true, wildcards: 0, wcPath: prefix };
+  const n = Buffer.byteLength(prefix);
+  return { firstWildcard: n, isPrefix: true, wildcards: 0, wcPath: prefix, wcBytes: n };
 }
 
 /** Vault's segment match: "+" takes any one segment (even empty); a trailing "*" lets the last segment be a prefix. */

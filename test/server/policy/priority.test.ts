@@ -49,6 +49,13 @@ describe('rule priority', () => {
     assert.equal(winner(['+/x', 'a/+'], 'a/x'), 'a/+', 'first wildcard later wins before that');
   });
 
+  it('regression (fuzz): lengths are UTF-8 bytes and order is byte order, as in Go', () => {
+    // "a/+/é/+" and "a/+/+/ab" are both 8 bytes (é is 2) though 7 and 8 UTF-16 units: Go compares them
+    // lexicographically and "é" (0xC3) sorts after "+", so "a/+/é/+" wins.
+    assert.equal(winner(['a/+/é/+', 'a/+/+/ab'], 'a/x/é/ab'), 'a/+/é/+');
+    assert.equal(winner(['+/ab/+/é/*', '+/ab/x/+/*'], 'x/ab/x/é/a'), '+/ab/+/é/*');
+  });
+
   it('matches + against exactly one segment, empty included', () => {
     assert.equal(winner(['secret/+/teamb'], 'secret/foo/teamb'), 'secret/+/teamb');
     assert.equal(winner(['secret/+/teamb'], 'secret/foo/bar/teamb'), null);
