@@ -3,7 +3,6 @@
 // within a bound, non-objects), sent with no token, a low-privilege token and the root token; then
 // raw request heads over a socket (the listener's own framer handles LIST). The server must never
 // answer 5xx to client input, answer every request within a bound, and still be healthy afterwards.
-// Known 5xx the lead is fixing (core.ts) are listed in KNOWN_5XX and pinned by a `todo` test.
 
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
@@ -96,31 +95,16 @@ const who = fc.constantFrom<'none' | 'low' | 'root' | 'bogus'>('none', 'low', 'r
 const request = fc.record({ method, path, query, body, headers, who });
 type Req = typeof request extends fc.Arbitrary<infer T> ? T : never;
 
-/** 5xx answers the lead is fixing in core.ts (see the todo test below); anything else is a failure. */
-function knownBug(r: Req): string | null {
-  const p = r.path.replace(/\/+$/, '');
-  if ((r.method === 'POST' || r.method === 'PUT') && /^\/v1\/cubbyhole(\/[^/]+)?$/.test(p) && (r.who === 'low' || r.who === 'root')) {
-    return 'POST/PUT on cubbyhole root or cubbyhole/a/ answers 500';
-  }
-  return null;
-}
-
 function tokenFor(r: Req): string | undefined {
   return r.who === 'root' ? srv.rootToken : r.who === 'low' ? lowToken : r.who === 'bogus' ? 'hvs.not-a-token' : undefined;
 }
-
-const knownSeen = new Set<string>();
 
 test('fuzz: the HTTP API never answers 5xx to client input and answers every request (150 runs)', { timeout: 180_000 }, async () => {
   await checkAsync(
     fc.asyncProperty(request, async (r) => {
       const desc = `${r.method} ${r.path}${r.query} as ${r.who}, headers ${JSON.stringify(r.headers)}, body ${JSON.stringify(r.body)?.slice(0, 200)}`;
       const res = await bounded(api(srv.addr, r.method, r.path + r.query, { token: tokenFor(r), rawBody: r.body, headers: r.headers }), desc);
-      if (res.status >= 500 && res.status !== 503) {
-        const known = knownBug(r);
-        if (known !== null) return void knownSeen.add(known);
-        assert.fail(`${res.status} for ${desc}: ${res.text.slice(0, 300)}`);
-      }
+      if (res.status >= 500 && res.status !== 503) assert.fail(`${res.status} for ${desc}: ${res.text.slice(0, 300)}`);
       // 503 only while sealed or in standby: this dev server is neither.
       assert.notEqual(res.status, 503, `503 for ${desc}: ${res.text.slice(0, 300)}`);
       assert.ok(res.status >= 200 && res.status < 600, `status ${res.status}`);
@@ -130,13 +114,6 @@ test('fuzz: the HTTP API never answers 5xx to client input and answers every req
   const health = await api(srv.addr, 'GET', 'sys/health');
   assert.equal(health.status, 200, `the server is not healthy after the run: ${health.text}\n${srv.output().slice(-2000)}`);
   assert.equal(srv.proc.exitCode, null, 'the server process exited');
-});
-
-test('known 5xx being fixed in core.ts: POST /v1/cubbyhole and POST /v1/cubbyhole/a/ must not answer 500', { todo: 'the lead fixes these in src/server/core/core.ts' }, async () => {
-  for (const p of ['cubbyhole', 'cubbyhole/a/']) {
-    const res = await api(srv.addr, 'POST', p, { token: srv.rootToken, body: { a: 1 } });
-    assert.ok(res.status < 500, `POST /v1/${p}: ${res.status} ${res.text}`);
-  }
 });
 
 // ---- raw request heads ----------------------------------------------------------------------
