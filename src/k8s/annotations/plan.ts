@@ -331,8 +331,10 @@ function readAuth(r: Reader, s: InjectorSettings, sa: VolumeMount | undefined): 
     }
     config[param] = value;
   }
+  // vault-k8s adds `role` to every method's config; only the kubernetes method has one (Vault's
+  // other methods ignore it, Coffer's agent would refuse it), so it goes to kubernetes only.
   const role = r.get(A.role);
-  if (role !== undefined && role !== '') config.role = role;
+  if (role !== undefined && role !== '' && type === 'kubernetes') config.role = role;
   if (type === 'kubernetes') {
     if (!config.role) r.fail(A.role, 'is required for the kubernetes auth method: set it to the name of a role of that auth mount');
     if (config.token_path === undefined) {

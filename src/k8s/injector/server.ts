@@ -58,7 +58,7 @@ function send(res: ServerResponse, status: number, body: unknown, type = 'applic
   res.end(text);
 }
 
-/** Reads the body up to `max` bytes; undefined (and the connection closed after the answer) past it. */
+/** Reads the body up to `max` bytes; undefined past it (what follows is dropped as it arrives). */
 function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > max) return Promise.resolve(undefined);
@@ -71,8 +71,9 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined
       size += c.length;
       if (size > max) {
         done = true;
-        req.pause();
-        resolve(undefined);
+        chunks.length = 0;
+        resolve(undefined); // the rest is read and dropped (never buffered), so the client gets the 413
+
         return;
       }
       chunks.push(c);
@@ -101,7 +102,6 @@ export async function startInjectorServer(o: InjectorServerOptions): Promise<Inj
     const body = await readBody(req, max);
     if (body === undefined) {
       metrics.observe('bad_request', '', seconds());
-      res.setHeader('Connection', 'close');
       send(res, 413, { error: `the request body is larger than ${max} bytes` });
       return;
     }
