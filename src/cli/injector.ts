@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseFlags, usageText, UsageError, type FlagSpec, type ParsedFlags } from './flags.js';
 import { defaultSettings, parseKubeVersion, RESOURCE_DEFAULTS, DEFAULT_IMAGE, DEFAULT_READINESS_PORT, parseGoBool, type InjectorSettings } from '../k8s/annotations/index.js';
 import { startInjectorServer } from '../k8s/injector/index.js';
-import { createLogger, isLogLevel } from '../agent/log.js';
+import { createLogger, isLogLevel, type LogLevel } from '../agent/log.js';
 
 /** Flag -> [type, default, AGENT_INJECT_* variable, usage]. */
 const FLAGS: Record<string, FlagSpec & { env?: string }> = {
@@ -142,7 +142,7 @@ export async function injectorCommand(argv: string[], env: Readonly<Record<strin
     }
     throw e;
   }
-  const log = createLogger(String(v['log-level']).toLowerCase() as 'info').named('injector');
+  const log = createLogger(String(v['log-level']).toLowerCase() as LogLevel).named('injector');
   let cert: Buffer;
   let key: Buffer;
   try {
