@@ -3,11 +3,12 @@
 
 import { parseFlags, usageText, UsageError, type FlagSpec } from '../cli/flags.js';
 import { runAgent } from './agent.js';
-import { ConfigError, loadAgentConfig } from './config/index.js';
+import { ConfigError, configFromEnv, loadAgentConfig } from './config/index.js';
 import { createLogger, isLogLevel } from './log.js';
 
 const FLAGS: Record<string, FlagSpec> = {
   config: { type: 'strings', usage: 'Path to a configuration file or directory (HCL or JSON). May be repeated; later files win.' },
+  'config-env': { type: 'strings', usage: 'Name of an environment variable holding a configuration (JSON or HCL, or base64 of it, as the injector sets VAULT_CONFIG). Merged after the -config files; needs no shell and no writable file.' },
   'log-level': { type: 'string', default: '', usage: 'trace, debug, info, warn or error (default: log_level in the configuration, else info).' },
   'exit-after-auth': { type: 'bool', default: false, usage: 'Authenticate, render every template once, wait for their commands, and exit (as exit_after_auth = true).' },
   address: { type: 'string', default: '', usage: 'Address of the Coffer (or Vault) server. Overrides VAULT_ADDR and vault.address.' },
@@ -45,13 +46,15 @@ export async function agentCommand(argv: string[]): Promise<number> {
   }
   const v = parsed.values;
   const configs = v.config as string[];
-  if (configs.length === 0) {
-    process.stderr.write(`Error: no configuration: give at least one -config=FILE\n\n${AGENT_USAGE}\n`);
+  const envConfigs = v['config-env'] as string[];
+  if (configs.length === 0 && envConfigs.length === 0) {
+    process.stderr.write(`Error: no configuration: give at least one -config=FILE or -config-env=VARIABLE\n\n${AGENT_USAGE}\n`);
     return 1;
   }
   let config;
   try {
-    config = loadAgentConfig(configs, { env: process.env, exitAfterAuth: v['exit-after-auth'] === true });
+    const inline = envConfigs.map((name) => configFromEnv(name, process.env[name]));
+    config = loadAgentConfig(configs, { env: process.env, exitAfterAuth: v['exit-after-auth'] === true, inline });
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`Error loading configuration: ${e.message}\n`);

@@ -1,6 +1,6 @@
 // The agent's configuration: load (files, directories, HCL or JSON), merge, validate.
 
-export { loadAgentConfig, type LoadOptions } from './load.js';
+export { configFromEnv, loadAgentConfig, type InlineConfig, type LoadOptions } from './load.js';
 export { ConfigError } from './read.js';
 export { parseDurationMs } from './duration.js';
 export * from './types.js';

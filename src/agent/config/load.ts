@@ -58,14 +58,45 @@ function decode(file: string): FileConfig {
   }
 }
 
+/** A configuration held in memory (e.g. the VAULT_CONFIG variable the injector sets), loaded after the files. */
+export interface InlineConfig {
+  /** What error messages call it ("$VAULT_CONFIG"). */
+  name: string;
+  text: string;
+}
+
 export interface LoadOptions extends ValidateOptions {
   /** The -exit-after-auth flag: applied before the checks. */
   exitAfterAuth?: boolean;
+  /** Configurations from -config-env variables, merged after the files. */
+  inline?: readonly InlineConfig[];
+}
+
+/**
+ * The text of a configuration passed in an environment variable: JSON or HCL as is, or (as
+ * vault-k8s sets VAULT_CONFIG) base64 of it. Base64 is told apart by its form: one word of the
+ * base64 alphabet with `=` only as padding at the end, which no JSON or HCL configuration is.
+ */
+export function configFromEnv(name: string, value: string | undefined): InlineConfig {
+  if (value === undefined || value.trim() === '') throw new ConfigError(`the environment variable ${name} named by -config-env is not set or empty`);
+  const v = value.trim();
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(v)) return { name: `$${name}`, text: Buffer.from(v, 'base64').toString('utf8') };
+  return { name: `$${name}`, text: value };
+}
+
+function decodeInline(c: InlineConfig): FileConfig {
+  try {
+    return decodeFile(c.name, c.text);
+  } catch (e) {
+    if (e instanceof HclError) throw new ConfigError(`${e.filename ?? c.name}:${e.line}:${e.column}: ${e.reason}`);
+    throw e;
+  }
 }
 
 export function loadAgentConfig(paths: readonly string[], options: LoadOptions = {}): AgentConfig {
-  if (paths.length === 0) throw new ConfigError('no configuration: give at least one -config=FILE (or a directory of .hcl/.json files)');
-  const config = mergeFiles(configFiles(paths).map(decode));
+  const inline = options.inline ?? [];
+  if (paths.length === 0 && inline.length === 0) throw new ConfigError('no configuration: give at least one -config=FILE (or a directory of .hcl/.json files) or -config-env=VARIABLE');
+  const config = mergeFiles([...configFiles(paths).map(decode), ...inline.map(decodeInline)]);
   if (options.exitAfterAuth) {
     config.exitAfterAuth = true;
     config.exitAfterAuthWhere ??= 'the -exit-after-auth flag';
