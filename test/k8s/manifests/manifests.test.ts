@@ -12,7 +12,7 @@ import { validateStrict } from '../../support/k8s-schema.js';
 import { checkRestricted } from '../../support/pod-security.js';
 import { makeTestPki } from '../../support/tls.js';
 import { tempDir } from '../../support/server.js';
-import { find, podTemplates, printManifests, type Obj } from './print.js';
+import { find, podTemplates, printManifests, printManifestsCli, type Obj } from './print.js';
 
 const dir = tempDir('coffer-k8s-manifests-');
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -73,9 +73,18 @@ describe('coffer k8s manifests', () => {
     });
   }
 
+  it('the real executable prints the same YAML, with the flags given in its first line', async () => {
+    const cli = await printManifestsCli(['-namespace=team-a', '-injector']);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.match(cli.stdout, /^# Coffer \d+\.\d+\.\d+: coffer k8s manifests -namespace=team-a -injector\n---\n/);
+    assert.equal(cli.stdout, (await printManifests(['-namespace=team-a', '-injector'])).stdout);
+    const ha = await printManifestsCli(['-ha']);
+    assert.equal(ha.code, 1);
+    assert.equal(ha.stdout, '');
+  });
+
   it('the server: auth-delegator binding, config, one replica on a claim, probes on sys/health', async () => {
-    const { objects, stdout } = await printManifests(['-namespace=team-a']);
-    assert.match(stdout, /^# Coffer \d+\.\d+\.\d+: coffer k8s manifests -namespace=team-a\n---\n/);
+    const { objects } = await printManifests(['-namespace=team-a']);
     const crb = find(objects, 'ClusterRoleBinding');
     assert.deepEqual(crb.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' });
     assert.deepEqual(crb.subjects, [{ kind: 'ServiceAccount', name: 'coffer', namespace: 'team-a' }]);
