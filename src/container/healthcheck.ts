@@ -13,7 +13,7 @@ export async function healthcheck(env: Readonly<Record<string, string | undefine
     client = new Client({ env, retries: 0, timeoutMs: 4000 });
     // sealed and uninitialized answer 200 too (with their state in the body)
     const { status, body } = await client.sys.health({ standbyok: true, sealedcode: 200, uninitcode: 200 });
-    const state = !body.initialized ? 'not initialized' : body.sealed ? 'sealed' : 'unsealed';
+    const state = !body ? 'no body' : !body.initialized ? 'not initialized' : body.sealed ? 'sealed' : 'unsealed';
     return status === 200 ? { healthy: true, message: `ok: ${state}` } : { healthy: false, message: `sys/health answered ${status} (${state})` };
   } catch (e) {
     return { healthy: false, message: `sys/health: ${(e as Error).message}` };
