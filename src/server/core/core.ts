@@ -133,11 +133,7 @@ export class Core {
         return out;
       },
       sweepExpiredTokens: async () => {
-        const now = this.clock.now();
-        for (const h of await this.tokens.allHashes()) {
-          const e = await this.tokens.rawEntry(h);
-          if (e && e.expireTime > 0 && e.expireTime <= now) await this.tokens.revokeTree(h);
-        }
+        for (const h of await this.tokens.expiredHashes(this.clock.now())) await this.tokens.revokeTree(h);
       },
       onError: (err, leaseId) => this.logger.error({ err: String(err), lease_id: leaseId }, 'lease revocation failed'),
     });

@@ -5,6 +5,7 @@
 import type { Clock, StorageView } from '../framework/types.js';
 import { getJson, putJson } from '../framework/json-storage.js';
 import { newAccessor, newTokenId, saltedHasher } from './ids.js';
+import { ExpiryQueue } from './expiry-queue.js';
 import { randomBytes } from 'node:crypto';
 import type { CreateTokenParams, TokenEntry } from './types.js';
 
@@ -24,6 +25,9 @@ export class TokenStore {
   private hashes = new Map<string, string>();
   private cache = new Map<string, TokenEntry | null>();
   private hooks: TokenStoreHooks = { onRevoke: async () => {} };
+  /** When each token is next due for the expiry sweep; filled from storage by the first sweep after unseal. */
+  private expiries = new ExpiryQueue();
+  private expiriesLoaded = false;
 
   constructor(
     private readonly storage: StorageView,
@@ -37,6 +41,8 @@ export class TokenStore {
   /** Loads (or creates) the salt; call after every unseal. */
   async setup(): Promise<void> {
     this.cache.clear();
+    this.expiries.clear();
+    this.expiriesLoaded = false;
     let salt = await this.storage.get(SALT_KEY);
     if (!salt) {
       salt = randomBytes(32);
@@ -49,6 +55,8 @@ export class TokenStore {
     this.cache.clear();
     this.hashes.clear();
     this.hasher = null;
+    this.expiries.clear();
+    this.expiriesLoaded = false;
   }
 
   hash(id: string): string {
@@ -99,6 +107,7 @@ export class TokenStore {
     await this.write(entry);
     await putJson(this.storage, accessorKey(this.hash(entry.accessor)), { idHash, accessor: entry.accessor });
     if (entry.parentHash) await this.storage.put(parentKey(entry.parentHash, idHash), Buffer.alloc(0));
+    if (entry.expireTime > 0) this.expiries.schedule(idHash, entry.expireTime);
     return { id, entry };
   }
 
@@ -159,6 +168,7 @@ export class TokenStore {
     }
     const next = { ...entry, expireTime };
     await this.write(next);
+    this.expiries.schedule(entry.idHash, expireTime);
     return next;
   }
 
@@ -181,6 +191,29 @@ export class TokenStore {
   /** Every stored token record, including expired ones not yet cleaned up (for restore and tidy). */
   async allHashes(): Promise<string[]> {
     return this.storage.list('id/');
+  }
+
+  /**
+   * Hashes of the tokens that have expired by `now`, for the sweep that revokes them. Reads only the
+   * records the expiry schedule says are due (the first call after unseal reads every record once to
+   * build the schedule); a due token that was renewed meanwhile is rescheduled, not returned.
+   */
+  async expiredHashes(now: number): Promise<string[]> {
+    if (!this.expiriesLoaded) {
+      for (const h of await this.allHashes()) {
+        const e = await this.rawEntry(h);
+        if (e && e.expireTime > 0) this.expiries.schedule(h, e.expireTime);
+      }
+      this.expiriesLoaded = true;
+    }
+    const out: string[] = [];
+    for (const h of this.expiries.popDue(now)) {
+      const e = await this.rawEntry(h);
+      if (!e || e.expireTime === 0) continue;
+      if (e.expireTime > now) this.expiries.schedule(h, e.expireTime);
+      else out.push(h);
+    }
+    return out;
   }
 
   async rawEntry(idHash: string): Promise<TokenEntry | null> {
