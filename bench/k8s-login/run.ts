@@ -8,6 +8,10 @@
 // /proc/<pid>/stat over the round, divided by the requests autocannon completed).
 // Usage: npm run build && node dist/bench/k8s-login/run.js [seconds per round=5] [rounds=3]
 // COFFER_BENCH_NODE_ARGS (space-separated) is passed to the Coffer process, e.g. "--cpu-prof".
+// A third line, for scale, is the bare relay (bench/support/relay-reference.ts): the least a login
+// server on node's http modules does (one TokenReview over keep-alive TLS, one sealed record, a
+// JSON reply). Two HTTP hops cost more than the fake's one, so no relay reaches the ceiling; the
+// ratio stays against the ceiling.
 // (autocannon itself does not verify TLS certificates; that only concerns this load generator.
 // Coffer's side of the run verifies the fake's certificate against its CA, as always.)
 
@@ -102,6 +106,7 @@ async function main(): Promise<void> {
     [...(process.env.COFFER_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''), join(root, 'bin/coffer.js'), 'server', '-dev', `-dev-root-token-id=${ROOT_TOKEN}`, `-dev-listen-address=127.0.0.1:${port}`, '-dev-no-store-token', '-log-level=error'],
     { stdio: 'ignore', env: { ...process.env, COFFER_K8S_SA_DIR: join(dir, 'no-pod') } },
   );
+  let relay: ChildProcess | undefined;
   try {
     const addr = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 200; i++) {
@@ -117,13 +122,20 @@ async function main(): Promise<void> {
     await call(addr, 'POST', 'auth/kubernetes/config', { kubernetes_host: K8S_HOST, kubernetes_ca_cert: readFileSync(K8S_CA_FILE, 'utf8'), token_reviewer_jwt: TOKEN_REVIEWER_JWT });
     await call(addr, 'POST', 'auth/kubernetes/role/my-role', { bound_service_account_names: 'my-sa', bound_service_account_namespaces: 'app-namespace', token_policies: 'default', token_ttl: '10m' });
     const loginBody = JSON.stringify({ role: 'my-role', jwt: SA_JWT });
+    const relayPort = await freePort();
+    relay = spawn(process.execPath, [join(root, 'dist/bench/support/relay-reference.js'), String(relayPort), K8S_HOST, K8S_CA_FILE, TOKEN_REVIEWER_JWT], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((r) => relay!.stdout!.once('data', () => r()));
+    const relayLogin = (secs: number): Promise<Measurement> =>
+      measure({ url: `http://127.0.0.1:${relayPort}/login`, method: 'POST', headers: { 'Content-Type': 'application/json' }, body: loginBody, connections: CONNECTIONS, seconds: secs });
     const login = (secs: number): Promise<Measurement> =>
       measure({ url: `${addr}/v1/auth/kubernetes/login`, method: 'POST', headers: { 'Content-Type': 'application/json' }, body: loginBody, connections: CONNECTIONS, seconds: secs });
 
     // Warm-up, then the ceiling and Coffer alternate; each server's CPU is read around its own rounds.
     await fakeTokenReviews(K8S_HOST, TOKEN_REVIEWER_JWT, SA_JWT, 2);
     await login(2);
+    await relayLogin(2);
     const ceilings: Round[] = [];
+    const relays: Round[] = [];
     const logins: Round[] = [];
     const fakeCpuDuringLogins: number[] = [];
     for (let i = 0; i < rounds; i++) {
@@ -132,6 +144,7 @@ async function main(): Promise<void> {
       const l = await withCpu(coffer.pid, () => login(seconds));
       fakeCpuDuringLogins.push((await cpuMicros(fake.proc.pid)) - fakeBefore);
       logins.push(l);
+      relays.push(await withCpu(relay.pid, () => relayLogin(seconds)));
     }
     const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const pick = (ms: Round[]): Round => ms.find((m) => m.requestsPerSec === median(ms.map((x) => x.requestsPerSec)))!;
@@ -141,13 +154,16 @@ async function main(): Promise<void> {
       `bench/k8s-login: ${rounds} alternating rounds of ${seconds}s, ${CONNECTIONS} connections, loopback, fake kube-apiserver over TLS (RS256 projected token); medians`,
       row('fake kube-apiserver TokenReview (ceiling)', pick(ceilings)),
       row('coffer auth/kubernetes/login', pick(logins)),
+      row('bare relay (reference, for scale)', pick(relays)),
       `ratio coffer logins / TokenReview ceiling (median of rounds): ${median(ratios).toFixed(2)}; per round: ${ratios.map((r) => r.toFixed(2)).join(' ')}`,
+      `bare relay / ceiling (median of rounds): ${median(relays.map((m, i) => m.requestsPerSec / ceilings[i]!.requestsPerSec)).toFixed(2)}; coffer / bare relay: ${median(logins.map((m, i) => m.requestsPerSec / relays[i]!.requestsPerSec)).toFixed(2)}`,
       `server CPU per login (median of rounds): coffer ${median(logins.map((m) => m.cpuPerReq)).toFixed(0)} us; fake API during logins ${fakePerLogin.toFixed(0)} us per review`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     if ([...logins, ...ceilings].some((m) => m.errors + m.non2xx > 0)) process.exitCode = 1;
   } finally {
     await kill(coffer);
+    if (relay) await kill(relay);
     await kill(fake.proc);
     rmSync(dir, { recursive: true, force: true });
   }
