@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import tls from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { startFakeKube, type FakeKube } from '../support/fake-kube/index.js';
+import { makeTestPki } from '../support/tls.js';
 import { tempDir } from '../support/tmp.js';
 import { admissionReview, makePod } from './support.js';
 
@@ -150,7 +151,7 @@ describe('coffer injector -tls-auto in a cluster (fake kube-apiserver)', () => {
     await kube.close();
   });
 
-  it('patches the CA into every webhook, serves a certificate for the service names that verifies against it, and (API server 1.29+) injects a native sidecar', async () => {
+  it('patches the CA into every webhook, serves a certificate for the service names that verifies against it, and (API server 1.29+) injects a native sidecar', { timeout: 60_000 }, async () => {
     applyWebhookConfig(kube);
     kube.setVersion('1', '29+');
     running = await startInjector([`-tls-auto=${MWC}`], inClusterEnv(kube, saDir));
@@ -170,7 +171,7 @@ describe('coffer injector -tls-auto in a cluster (fake kube-apiserver)', () => {
     assert.equal(hasClassicSidecar(ops), false);
   });
 
-  it('API server 1.28: classic init container + sidecar', async () => {
+  it('API server 1.28: classic init container + sidecar', { timeout: 60_000 }, async () => {
     await stop(running);
     applyWebhookConfig(kube);
     kube.setVersion('1', '28');
@@ -183,7 +184,7 @@ describe('coffer injector -tls-auto in a cluster (fake kube-apiserver)', () => {
     running = undefined;
   });
 
-  it('-kube-version wins over the API server', async () => {
+  it('-kube-version wins over the API server', { timeout: 60_000 }, async () => {
     applyWebhookConfig(kube);
     kube.setVersion('1', '28');
     running = await startInjector([`-tls-auto=${MWC}`, '-kube-version=1.30'], inClusterEnv(kube, saDir));
@@ -193,7 +194,28 @@ describe('coffer injector -tls-auto in a cluster (fake kube-apiserver)', () => {
     running = undefined;
   });
 
-  it('without RBAC on the webhook configuration it refuses to start, saying why', async () => {
+  it('certificate files in a cluster: no -tls-auto, and still the native-sidecar default from /version', { timeout: 60_000 }, async () => {
+    await stop(running);
+    kube.setVersion('1', '31');
+    const pki = makeTestPki(tempDir('coffer-pki-'));
+    running = await startInjector([`-tls-cert-file=${pki.certFile}`, `-tls-key-file=${pki.keyFile}`], inClusterEnv(kube, deniedDir)); // /version needs no RBAC
+    const body = JSON.stringify(admissionReview(makePod({ 'vault.hashicorp.com/agent-inject': 'true', 'vault.hashicorp.com/role': 'app', 'vault.hashicorp.com/agent-inject-secret-db': 'secret/data/db' })));
+    const ops = await new Promise<Awaited<ReturnType<typeof mutate>>>((resolve, reject) => {
+      const req = https.request({ host: '127.0.0.1', port: running!.port, method: 'POST', path: '/mutate', ca: pki.ca, headers: { 'Content-Type': 'application/json' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(JSON.parse(Buffer.from((JSON.parse(Buffer.concat(chunks).toString()) as { response: { patch: string } }).response.patch, 'base64').toString())));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    assert.deepEqual(initNames(ops), ['vault-agent:Always']);
+    assert.match(running.stderr(), /Kubernetes version from the API server.*31/);
+    await stop(running);
+    running = undefined;
+  });
+
+  it('without RBAC on the webhook configuration it refuses to start, saying why', { timeout: 60_000 }, async () => {
     applyWebhookConfig(kube);
     await assert.rejects(startInjector([`-tls-auto=${MWC}`], inClusterEnv(kube, deniedDir)), (e: Error) => {
       assert.match(e.message, /exited with 1/);
@@ -203,7 +225,7 @@ describe('coffer injector -tls-auto in a cluster (fake kube-apiserver)', () => {
     assert.equal(webhooksOf(kube)[0]!.clientConfig.caBundle, undefined);
   });
 
-  it('API server unreachable: serves -tls-auto-hosts, classic injection, and warns', async () => {
+  it('API server unreachable: serves -tls-auto-hosts, classic injection, and warns', { timeout: 60_000 }, async () => {
     running = await startInjector([`-tls-auto=${MWC}`, '-tls-auto-hosts=injector.test,127.0.0.1'], inClusterEnv(kube, saDir, '1'));
     const san = await new Promise<string>((resolve, reject) => {
       // The CA is patched nowhere, so nothing can verify this certificate: only look at its names.
