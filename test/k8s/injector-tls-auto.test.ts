@@ -225,6 +225,13 @@ describe('coffer injector -tls-auto in a cluster (fake kube-apiserver)', () => {
     assert.equal(webhooksOf(kube)[0]!.clientConfig.caBundle, undefined);
   });
 
+  it('-tls-auto outside a cluster without -tls-auto-hosts refuses to start, saying what to give', { timeout: 60_000 }, async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, AGENT_INJECT_VAULT_ADDR: 'https://coffer.coffer.svc:8200' };
+    delete env.KUBERNETES_SERVICE_HOST;
+    delete env.AGENT_INJECT_TLS_AUTO_HOSTS;
+    await assert.rejects(startInjector([`-tls-auto=${MWC}`], env), /exited with 1: Error: -tls-auto: -tls-auto outside a cluster needs -tls-auto-hosts/);
+  });
+
   it('API server unreachable: serves -tls-auto-hosts, classic injection, and warns', { timeout: 60_000 }, async () => {
     running = await startInjector([`-tls-auto=${MWC}`, '-tls-auto-hosts=injector.test,127.0.0.1'], inClusterEnv(kube, saDir, '1'));
     const san = await new Promise<string>((resolve, reject) => {
