@@ -20,6 +20,8 @@ export interface CommandSpec {
   flags?: Record<string, FlagSpec>;
   /** Flag groups besides the command's own (default: http and format). */
   sets?: Array<'http' | 'format' | 'field' | 'detailed'>;
+  /** Exit code of a usage or local error (default 1); a CI gate whose 1 means "found something" says 2. */
+  errorExitCode?: number;
   run(c: Context): Promise<number>;
 }
 
@@ -125,7 +127,8 @@ export async function runCommand(spec: CommandSpec, argv: string[], io: Io = def
     if (parsed.lateFlags.length > 0) {
       ui.err(`Command flags must be provided before positional arguments. The following arguments will not be parsed as flags: [${parsed.lateFlags.join(',')}]`);
     }
-    const format = outputFormat(parsed.values, io.env);
+    // A command that declares its own -format flag (k8s scan: text|json|sarif) reads it itself.
+    const format = spec.flags?.format ? 'table' : outputFormat(parsed.values, io.env);
     let client: CliClient | undefined;
     const ctx: Context = {
       flags: parsed.values,
@@ -160,7 +163,7 @@ export async function runCommand(spec: CommandSpec, argv: string[], io: Io = def
   } catch (e) {
     if (e instanceof UsageError || e instanceof ArgsError) {
       ui.err(`${e.message}\n\n${shortHelp()}`);
-      return 1;
+      return spec.errorExitCode ?? 1;
     }
     if (e instanceof Exit) {
       if (e.message) ui.err(e.message);
@@ -168,7 +171,7 @@ export async function runCommand(spec: CommandSpec, argv: string[], io: Io = def
     }
     if (e instanceof LocalError) {
       ui.err(e.message);
-      return 1;
+      return spec.errorExitCode ?? 1;
     }
     const m = remoteMessage(e);
     if (m !== undefined) {

@@ -4,6 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { ArgsError, expectArgs, type CommandSpec, type Group } from './base.js';
+import { scanCommand } from './k8s-scan.js';
 import { LocalError } from './config.js';
 import { buildManifests, toYaml, type ManifestOptions, type StorageChoice } from '../k8s/manifests/index.js';
 import { VERSION } from '../server/version.js';
@@ -123,10 +124,11 @@ function readCa(path: string): string {
 
 export const k8sGroup: Group = {
   name: 'k8s',
-  synopsis: 'Deploy Coffer to Kubernetes',
+  synopsis: 'Deploy Coffer to Kubernetes; find plaintext secrets in manifests',
   help: `
   Commands for running Coffer on Kubernetes.
 
-      $ coffer k8s manifests -namespace=coffer | kubectl apply -f -`,
-  commands: [manifestsCommand],
+      $ coffer k8s manifests -namespace=coffer | kubectl apply -f -
+      $ coffer k8s scan deploy/`,
+  commands: [manifestsCommand, scanCommand],
 };
