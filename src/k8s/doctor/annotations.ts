@@ -4,13 +4,30 @@
 // with and read, for the role and policy checks.
 
 import { A, buildPlan, defaultSettings, F, shouldInject, VAULT_PREFIX } from '../annotations/index.js';
-import type { Pod } from '../pod.js';
+import type { Container, Pod, PodSpec } from '../pod.js';
 import type { PodFacts } from './pods.js';
 import { finding, type Finding } from './types.js';
 import { templateSecrets } from './workloads.js';
 
 /** The placeholder address given to the planner: the injector's -vault-address is not in the files. */
 const SOME_ADDRESS = 'http://coffer.coffer.svc:8200';
+
+const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * The pod spec as the injector sees it: the API server's ServiceAccount admission has added the
+ * token volume to every container (unless automountServiceAccountToken is false) before webhooks run.
+ */
+function asAdmitted(spec: PodSpec): PodSpec {
+  if (spec.automountServiceAccountToken === false) return spec;
+  const withToken = (c: Container): Container => ((c.volumeMounts ?? []).some((m) => m.mountPath === SA_DIR) ? c : { ...c, volumeMounts: [...(c.volumeMounts ?? []), { name: 'kube-api-access', mountPath: SA_DIR, readOnly: true }] });
+  return {
+    ...spec,
+    containers: (spec.containers ?? []).map(withToken),
+    ...(spec.initContainers ? { initContainers: spec.initContainers.map(withToken) } : {}),
+    volumes: [...(spec.volumes ?? []), { name: 'kube-api-access', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }],
+  };
+}
 
 export function checkAnnotations(facts: PodFacts[]): Finding[] {
   const findings: Finding[] = [];
@@ -19,7 +36,7 @@ export function checkAnnotations(facts: PodFacts[]): Finding[] {
     const ann = pod.meta.annotations ?? {};
     if (!Object.keys(ann).some((k) => k.startsWith(VAULT_PREFIX) || k.startsWith('coffer.dev/'))) continue;
     const keyAt = (name: string) => pod.doc.keyAt([...pod.metaPath, 'annotations', name]);
-    const asPod: Pod = { metadata: { ...pod.meta, ...(pod.namespace ? { namespace: pod.namespace } : {}) }, spec: pod.spec };
+    const asPod: Pod = { metadata: { ...pod.meta, ...(pod.namespace ? { namespace: pod.namespace } : {}) }, spec: asAdmitted(pod.spec) };
     const ns = pod.namespace ?? 'default';
     const decision = shouldInject(asPod, ns);
     if ('errors' in decision) {
