@@ -16,7 +16,8 @@ const FLAGS: Record<string, FlagSpec> = {
   role: { type: 'string', default: '', usage: 'The role to check for pods whose files name none (e.g. an app that logs in with its own code).' },
   'auth-path': { type: 'string', default: '', usage: 'The auth path to check for pods whose files name none (default auth/kubernetes).' },
   format: { type: 'string', default: 'table', usage: 'Output: "table" (file:line: [rule] message, then the fix) or "json".' },
-  ...HTTP_FLAGS,
+  // The connection flags the doctor's client honours (it sends no custom headers and never wraps).
+  ...Object.fromEntries(['address', 'ca-cert', 'ca-path', 'tls-skip-verify'].map((n) => [n, HTTP_FLAGS[n]!])),
 };
 
 export const K8S_DOCTOR_USAGE = `Usage: coffer k8s doctor -f FILE... [-role=NAME] [-auth-path=PATH] [-format=json]
@@ -50,6 +51,18 @@ function expand(path: string): string[] {
     .flatMap((n) => expand(join(path, n)));
 }
 
+/** -ca-path / VAULT_CAPATH: every PEM file of the directory, as one bundle. */
+function caBundle(dir: string): string {
+  try {
+    return readdirSync(dir)
+      .filter((f) => /\.(pem|crt|cer)$/i.test(f))
+      .map((f) => readFileSync(join(dir, f), 'utf8'))
+      .join('\n');
+  } catch (e) {
+    throw new LocalError(`Error loading CA path ${dir}: ${(e as Error).message}`);
+  }
+}
+
 export async function k8sDoctorCommand(argv: string[], env: Env = process.env, ui: Ui = processUi): Promise<number> {
   if (argv.some((a) => a === '-h' || a === '-help' || a === '--help')) {
     ui.out(K8S_DOCTOR_USAGE);
@@ -76,7 +89,7 @@ export async function k8sDoctorCommand(argv: string[], env: Env = process.env, u
       client = new Client({
         ...(settings.address ? { address: settings.address } : {}),
         token: settings.token,
-        ...(settings.caCert ? { caCert: settings.caCert } : {}),
+        ...(settings.caCert ? { caCert: settings.caCert } : settings.caPath ? { caCert: caBundle(settings.caPath) } : {}),
         ...(settings.tlsSkipVerify ? { tlsSkipVerify: true } : {}),
         env,
       });

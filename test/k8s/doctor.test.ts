@@ -146,6 +146,34 @@ describe("the injector's pitfalls", () => {
     assert.match(f.message, /namespace staging/);
   });
 
+  it('mistakes 3 and 4 in other shapes: a Deployment, the agent started through `sh -c`, a ConfigMap without items', () => {
+    const text = [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: {name: web}',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      volumes:',
+      '        - {name: cfg, configMap: {name: agent}}',
+      '      containers:',
+      '        - name: agent',
+      '          image: hashicorp/vault',
+      '          command: ["sh", "-c", "vault agent -config=/vault/config/agent.hcl"]',
+      '          volumeMounts:',
+      '            - {name: cfg, mountPath: /vault/config}',
+      '---',
+      'kind: ConfigMap',
+      'metadata: {name: agent}',
+      'data:',
+      '  config.hcl: |',
+      '    exit_after_auth = true',
+    ].join('\n');
+    const fs = doctorFiles([{ path: 'web.yaml', text }]);
+    assert.deepEqual(where(fs), ['web.yaml:10 agent-in-containers', 'web.yaml:12 agent-config-missing']);
+    assert.match(one(fs, 'agent-config-missing').fix, /-config=\/vault\/config\/config\.hcl/);
+  });
+
   it('reads JSON manifests with their lines', () => {
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'a', image: 'x', volumeMounts: [{ name: 'v', mountPath: '/etc' }] }], volumes: [{ name: 'v', emptyDir: {} }] } };
     const text = JSON.stringify(pod, null, 2);

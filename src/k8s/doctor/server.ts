@@ -101,6 +101,7 @@ export async function checkServer(client: Client, logins: Login[]): Promise<Serv
     }
     const f = unbound(l, l.role, strings(role.bound_service_account_names), strings(role.bound_service_account_namespaces), 'on the server');
     if (f) once(f);
+    if (l.facts.pod.namespace === undefined) notes.push(`${l.facts.pod.kind} ${l.facts.pod.name} names no namespace: whether ${l.authPath}/role/${l.role} binds the namespace it is deployed in was not checked`);
     const policies = [...new Set([...strings(role.token_policies), ...strings(role.policies), ...(role.token_no_default_policy === true ? [] : ['default'])])];
     for (const s of l.facts.secrets) {
       let path = s.path.replace(/^\/+/, '');

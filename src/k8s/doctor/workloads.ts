@@ -155,11 +155,13 @@ export function agentConfigArgs(c: Container): { configs: Array<{ path: string; 
   const runsAgent = words.some((w) => w === 'agent') || /\b(vault|coffer)\b.*\bagent\b/.test(words.join(' '));
   if (!runsAgent) return null;
   const configs: Array<{ path: string; argIndex: number }> = [];
-  words.forEach((w, i) => {
-    const m = /^--?config(?:=(.*))?$/.exec(w.trim());
+  // Each word, and the words inside a shell string (`sh -c "vault agent -config=..."`), by element.
+  const split = words.flatMap((w, i) => w.trim().split(/\s+/).map((sub) => ({ sub: sub.replace(/^['"]|['"]$/g, ''), i })));
+  split.forEach(({ sub, i }, k) => {
+    const m = /^--?config(?:=(.*))?$/.exec(sub);
     if (!m) return;
-    const v = m[1] ?? words[i + 1];
-    if (v) configs.push({ path: v.trim(), argIndex: i });
+    const v = m[1] ?? split[k + 1]?.sub;
+    if (v) configs.push({ path: v, argIndex: i });
   });
   return { configs };
 }
