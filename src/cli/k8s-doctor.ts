@@ -5,7 +5,7 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '../client/index.js';
+import { Client, isVaultError } from '../client/index.js';
 import { doctor, formatJson, formatText } from '../k8s/doctor/index.js';
 import { clientSettings, HTTP_FLAGS, LocalError, type Env } from './config.js';
 import { parseFlags, usageText, UsageError, type FlagSpec } from './flags.js';
@@ -120,7 +120,8 @@ export async function k8sDoctorCommand(argv: string[], env: Env = process.env, u
       return 2;
     }
     // The server refused or could not be reached.
-    ui.err(`Error checking against the server: ${(e as Error).message}`);
+    // Anything else (an invalid address, a bug) is exit 2 as well: exit 1 means findings.
+    ui.err(`${isVaultError(e) ? 'Error checking against the server' : 'Error'}: ${(e as Error).message}`);
     return 2;
   }
 }

@@ -174,6 +174,14 @@ describe("the injector's pitfalls", () => {
     assert.match(one(fs, 'agent-config-missing').fix, /-config=\/vault\/config\/config\.hcl/);
   });
 
+  it('an unquoted annotation value (YAML true is not a string), and malformed containers, without a crash', () => {
+    const text = deployment(GOOD).replace(`${V}agent-inject: "true"`, `${V}agent-inject: true`).replace('      containers:\n', '      containers:\n        - 42\n        - {name: odd, volumeMounts: oops}\n');
+    const fs = doctorFiles([{ path: 'shop.yaml', text }]);
+    const f = one(fs, 'annotation');
+    assert.match(text.split('\n')[f.line - 1]!, /agent-inject: true/);
+    assert.equal(f.fix, `quote the value: ${V}agent-inject: "true"`);
+  });
+
   it('reads JSON manifests with their lines', () => {
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'a', image: 'x', volumeMounts: [{ name: 'v', mountPath: '/etc' }] }], volumes: [{ name: 'v', emptyDir: {} }] } };
     const text = JSON.stringify(pod, null, 2);

@@ -20,12 +20,17 @@ const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
  */
 function asAdmitted(spec: PodSpec): PodSpec {
   if (spec.automountServiceAccountToken === false) return spec;
-  const withToken = (c: Container): Container => ((c.volumeMounts ?? []).some((m) => m.mountPath === SA_DIR) ? c : { ...c, volumeMounts: [...(c.volumeMounts ?? []), { name: 'kube-api-access', mountPath: SA_DIR, readOnly: true }] });
+  const withToken = (c: Container): Container => {
+    const mounts = Array.isArray(c.volumeMounts) ? c.volumeMounts : [];
+    return mounts.some((m) => m.mountPath === SA_DIR) ? { ...c, volumeMounts: mounts } : { ...c, volumeMounts: [...mounts, { name: 'kube-api-access', mountPath: SA_DIR, readOnly: true }] };
+  };
+  // Containers as the planner expects them (a manifest can hold anything).
+  const list = (v: unknown): Container[] => (Array.isArray(v) ? v.filter((c): c is Container => typeof c === 'object' && c !== null && !Array.isArray(c)).map(withToken) : []);
   return {
     ...spec,
-    containers: (spec.containers ?? []).map(withToken),
-    ...(spec.initContainers ? { initContainers: spec.initContainers.map(withToken) } : {}),
-    volumes: [...(spec.volumes ?? []), { name: 'kube-api-access', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }],
+    containers: list(spec.containers),
+    ...(spec.initContainers ? { initContainers: list(spec.initContainers) } : {}),
+    volumes: [...(Array.isArray(spec.volumes) ? spec.volumes : []), { name: 'kube-api-access', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }],
   };
 }
 
@@ -33,10 +38,19 @@ export function checkAnnotations(facts: PodFacts[]): Finding[] {
   const findings: Finding[] = [];
   for (const fact of facts) {
     const { pod } = fact;
-    const ann = pod.meta.annotations ?? {};
-    if (!Object.keys(ann).some((k) => k.startsWith(VAULT_PREFIX) || k.startsWith('coffer.dev/'))) continue;
+    const raw: unknown = pod.meta.annotations;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) continue;
+    if (!Object.keys(raw).some((k) => k.startsWith(VAULT_PREFIX) || k.startsWith('coffer.dev/'))) continue;
     const keyAt = (name: string) => pod.doc.keyAt([...pod.metaPath, 'annotations', name]);
-    const asPod: Pod = { metadata: { ...pod.meta, ...(pod.namespace ? { namespace: pod.namespace } : {}) }, spec: asAdmitted(pod.spec) };
+    // Kubernetes takes only strings: `agent-inject: true` unquoted is refused by the API server.
+    const ann: Record<string, string> = {};
+    for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+      if (typeof v !== 'string') {
+        findings.push(finding(keyAt(k), 'annotation', `${k} has a ${v === null ? 'null' : typeof v} value; annotation values must be strings, so the API server refuses the object`, `quote the value: ${k}: "${v === null ? '' : String(v)}"`));
+      }
+      ann[k] = v === null || v === undefined ? '' : String(v);
+    }
+    const asPod: Pod = { metadata: { ...pod.meta, annotations: ann, ...(pod.namespace ? { namespace: pod.namespace } : {}) }, spec: asAdmitted(pod.spec) };
     const ns = pod.namespace ?? 'default';
     const decision = shouldInject(asPod, ns);
     if ('errors' in decision) {

@@ -43,7 +43,14 @@ function slots(pod: PodRef): Slot[] {
   const out: Slot[] = [];
   for (const list of ['initContainers', 'containers'] as const) {
     const cs = pod.spec[list];
-    if (Array.isArray(cs)) cs.forEach((c, i) => out.push({ c, path: [...pod.specPath, list, i], init: list === 'initContainers' }));
+    if (!Array.isArray(cs)) continue;
+    cs.forEach((c: unknown, i) => {
+      if (typeof c !== 'object' || c === null || Array.isArray(c)) return;
+      const raw = c as Container;
+      // Only well-formed mounts: a manifest can hold anything.
+      const volumeMounts = Array.isArray(raw.volumeMounts) ? raw.volumeMounts.filter((m) => typeof m === 'object' && m !== null && typeof m.mountPath === 'string' && typeof m.name === 'string') : [];
+      out.push({ c: { ...raw, name: String(raw.name ?? `#${i}`), volumeMounts }, path: [...pod.specPath, list, i], init: list === 'initContainers' });
+    });
   }
   return out;
 }
@@ -79,7 +86,7 @@ export function checkPods(pods: PodRef[], configMaps: ConfigMapRef[]): { finding
     for (const s of all) {
       // Mistake 5: a volume over a system directory.
       (s.c.volumeMounts ?? []).forEach((m, i) => {
-        const dir = normDir(String(m.mountPath ?? ''));
+        const dir = normDir(m.mountPath);
         const hides = SYSTEM_DIRS[dir];
         if (!hides || m.subPath) return;
         const others = all.flatMap((o) => (o === s ? [] : (o.c.volumeMounts ?? []).filter((x) => x.name === m.name && !SYSTEM_DIRS[normDir(x.mountPath)]).map((x) => normDir(x.mountPath))));
