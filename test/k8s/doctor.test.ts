@@ -60,7 +60,7 @@ describe('the tutorial (seed) and its corrected copy, from the files alone', () 
     const jwt = one(seed, 'reviewer-jwt-from-sa-secrets').fix;
     assert.match(jwt, /kubectl create token my-sa/);
     assert.match(jwt, /kubernetes\.io\/service-account-token/);
-    assert.match(jwt, /leave token_reviewer_jwt out/);
+    assert.match(jwt, /leave token_reviewer_jwt out of auth\/kube-policy\/config/);
     assert.match(one(seed, 'sa-token-path').fix, /\/var\/run\/secrets\/kubernetes\.io\/serviceaccount\/token/);
     assert.match(one(seed, 'role-missing').fix, /auth\/kube-policy\/role\/my-role/);
   });

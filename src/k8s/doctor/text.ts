@@ -36,6 +36,8 @@ const REVIEWER_FIX =
 
 function checkReviewerJwt(file: SourceFile): Finding[] {
   const out: Finding[] = [];
+  // The auth path the script configures, to name it in the fix.
+  const configured = file.lines.map((l) => /\bwrite\s+\/?(auth\/\S+)\/config\b/.exec(l)?.[1]).find((p) => p !== undefined) ?? 'auth/PATH';
   for (const cmd of logicalLines(file.lines)) {
     if (!/\bkubectl\b/.test(cmd.text) || !/\bget\s+(sa|serviceaccounts?)\b/.test(cmd.text)) continue;
     const k = cmd.parts.findIndex((p) => /\.secrets\b/.test(p));
@@ -46,7 +48,7 @@ function checkReviewerJwt(file: SourceFile): Finding[] {
         { file: file.path, line: line + 1, column: file.lines[line]!.indexOf('.secrets') + 1 },
         'reviewer-jwt-from-sa-secrets',
         'the reviewer JWT is looked up in the ServiceAccount\'s .secrets[]: since Kubernetes 1.24 a ServiceAccount gets no token Secret, so the list is empty and the JWT comes out empty (every login then fails)',
-        REVIEWER_FIX.replace(/my-sa/g, /get\s+(?:sa|serviceaccounts?)\s+([A-Za-z0-9.-]+)/.exec(cmd.text)?.[1] ?? 'my-sa'),
+        REVIEWER_FIX.replace(/my-sa/g, /get\s+(?:sa|serviceaccounts?)\s+([A-Za-z0-9.-]+)/.exec(cmd.text)?.[1] ?? 'my-sa').replace('auth/PATH', configured),
       ),
     );
   }
