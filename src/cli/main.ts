@@ -35,6 +35,10 @@ export async function main(argv: string[]): Promise<number> {
     const { injectorCommand } = await import('./injector.js');
     return injectorCommand(rest);
   }
+  if (cmd === 'k8s' && rest[0] === 'doctor') {
+    const { k8sDoctorCommand } = await import('./k8s-doctor.js');
+    return k8sDoctorCommand(rest.slice(1));
+  }
   const { runClientCommand, USAGE } = await import('./client-commands.js');
   const code = await runClientCommand(cmd, rest);
   if (code !== null) return code;
