@@ -3,7 +3,7 @@
 // including a role written under another auth path than the one the pod uses (the tutorial's
 // auth/kubernetes vs auth/kube-policy). Matching follows Vault's glob rules for bound lists.
 
-import { listBinds } from '../../server/auth/kubernetes/glob.js';
+import { listBinds } from '../../lib/glob.js';
 import type { PodFacts } from './pods.js';
 import type { RoleDef } from './text.js';
 import { finding, type Finding, type Loc } from './types.js';

@@ -3,7 +3,7 @@
 // as in path_login.go). Used at login and again on token renewal.
 
 import { permissionDenied, type CofferError } from '../../framework/index.js';
-import { listBinds } from './glob.js';
+import { listBinds } from '../../../lib/glob.js';
 import { parseLabelSelector, selectorMatches } from './label_selector.js';
 import type { KubeRole } from './types.js';
 

@@ -18,7 +18,7 @@ import {
   type StorageView,
   type SystemView,
 } from '../../framework/index.js';
-import { globProblem } from './glob.js';
+import { globProblem } from '../../../lib/glob.js';
 import { parseLabelSelector } from './label_selector.js';
 import type { AliasNameSource, KubeRole } from './types.js';
 

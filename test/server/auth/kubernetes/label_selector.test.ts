@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseLabelSelector, selectorMatches } from '../../../../src/server/auth/kubernetes/label_selector.js';
-import { globMatches, listBinds } from '../../../../src/server/auth/kubernetes/glob.js';
+import { globMatches, listBinds } from '../../../../src/lib/glob.js';
 import { parseYamlOrJson } from '../../../../src/server/auth/kubernetes/selector_yaml.js';
 
 describe('label selector', () => {
