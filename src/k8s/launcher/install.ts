@@ -62,6 +62,5 @@ export function installLauncher(dir: string): InstallResult {
   copyFileSync(join(root, 'package.json'), join(pkg, 'package.json'));
   copyFileSync(join(root, 'bin', 'coffer.js'), join(pkg, 'bin', 'coffer.js'));
   cpSync(join(root, 'dist', 'src'), join(pkg, 'dist', 'src'), { recursive: true, filter: (f) => !f.endsWith('.d.ts') && !f.endsWith('.map') });
-  chmodSync(dir, 0o755);
   return { loader, libraries, bytes };
 }
