@@ -5,10 +5,12 @@
 // admission warning; malformed values are refused by name.
 
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { configFromEnv, loadAgentConfig } from '../../src/agent/config/index.js';
 import { defaultSettings } from '../../src/k8s/annotations/index.js';
 import type { Container } from '../../src/k8s/pod.js';
+import { COFFER_BIN } from '../support/server.js';
 import { admit, container, makePod, SA_MOUNT, SETTINGS } from './support.js';
 
 const V = 'vault.hashicorp.com/';
@@ -112,4 +114,19 @@ describe('injector: secrets as environment variables', () => {
       assert.match(r.response.status!.message, re);
     });
   }
+});
+
+describe('coffer agent -- COMMAND', () => {
+  const hcl = 'vault { address = "http://127.0.0.1:1" }\nenv_template "X" { contents = "x" }\n';
+  it('the command after -- becomes exec.command (an exec stanza keeps its other settings)', () => {
+    const a = loadAgentConfig([], { inline: [{ name: '$C', text: hcl }], env: { VAULT_TOKEN: 't' }, execCommand: ['/app', '-v'] });
+    assert.deepEqual([a.exec!.command, a.exec!.restartOnSecretChanges], [['/app', '-v'], 'always']);
+    const b = loadAgentConfig([], { inline: [{ name: '$C', text: `${hcl}exec {\n  command = ["/old"]\n  restart_on_secret_changes = "never"\n}\n` }], env: { VAULT_TOKEN: 't' }, execCommand: ['/new'] });
+    assert.deepEqual([b.exec!.command, b.exec!.restartOnSecretChanges], [['/new'], 'never']);
+  });
+  it('a stray argument without -- is still a usage error', () => {
+    const r = spawnSync(process.execPath, [COFFER_BIN, 'agent', '-config-env=C', 'stray'], { env: { ...process.env, C: hcl }, encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /unexpected argument "stray": the agent takes only flags \(and, after --, the command of the app to run\)/);
+  });
 });
