@@ -8,6 +8,8 @@ export interface Measurement {
   p99Ms: number;
   errors: number;
   non2xx: number;
+  /** requests completed in the run */
+  total: number;
 }
 
 export async function measure(opts: {
@@ -39,5 +41,5 @@ export async function measure(opts: {
         }
       : {}),
   });
-  return { requestsPerSec: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+  return { requestsPerSec: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx, total: r.requests.total };
 }

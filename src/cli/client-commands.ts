@@ -6,6 +6,7 @@ import { runCommand, runGroup, type CommandSpec, type Group } from './base.js';
 import { auditGroup } from './audit.js';
 import { authGroup } from './auth.js';
 import { GENERIC_COMMANDS } from './generic.js';
+import { k8sGroup } from './k8s.js';
 import { kvGroup } from './kv.js';
 import { leaseGroup } from './lease.js';
 import { loginCommand } from './login.js';
@@ -19,7 +20,7 @@ import { tokenGroup } from './token.js';
 import { unwrapCommand } from './unwrap.js';
 
 const COMMANDS: Record<string, CommandSpec> = Object.fromEntries([...GENERIC_COMMANDS, loginCommand, statusCommand, unwrapCommand, pathHelpCommand].map((c) => [c.name, c]));
-const GROUPS: Record<string, Group> = Object.fromEntries([kvGroup, policyGroup, secretsGroup, authGroup, tokenGroup, operatorGroup, auditGroup, leaseGroup, printGroup].map((g) => [g.name, g]));
+const GROUPS: Record<string, Group> = Object.fromEntries([kvGroup, policyGroup, secretsGroup, authGroup, tokenGroup, operatorGroup, auditGroup, leaseGroup, printGroup, k8sGroup].map((g) => [g.name, g]));
 
 const line = (name: string, synopsis: string): string => `    ${name.padEnd(10)} ${synopsis}`;
 

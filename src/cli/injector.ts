@@ -1,13 +1,19 @@
 // `coffer injector`: the mutating admission webhook that puts the agent into pods, with
 // vault-k8s's flags and their AGENT_INJECT_* variables (a flag given on the command line wins over
-// its variable). Given -tls-cert-file/-tls-key-file it serves without any access to the
-// Kubernetes API; the cluster's version (native sidecars from 1.29) then comes from -kube-version.
+// its variable). Given -tls-cert-file/-tls-key-file it serves those (SIGHUP reloads them); given
+// -tls-auto=<MutatingWebhookConfiguration> it makes its own CA and certificate and, in a cluster,
+// patches that configuration's caBundle. The cluster's version (native sidecars from 1.29) comes
+// from -kube-version, else from the API server's /version when in a cluster, else it is unknown
+// (classic injection).
 
 import { readFileSync } from 'node:fs';
 import { parseFlags, usageText, UsageError, type FlagSpec, type ParsedFlags } from './flags.js';
 import { defaultSettings, parseKubeVersion, RESOURCE_DEFAULTS, DEFAULT_IMAGE, DEFAULT_READINESS_PORT, parseGoBool, type InjectorSettings } from '../k8s/annotations/index.js';
-import { startInjectorServer } from '../k8s/injector/index.js';
-import { createLogger, isLogLevel, type LogLevel } from '../agent/log.js';
+import { startInjectorServer, type InjectorServer } from '../k8s/injector/index.js';
+import type { TlsAuto } from '../k8s/tls-auto/index.js';
+import { getServerVersion, inClusterConfig, type KubeConfig } from '../k8s/kube-api.js';
+import type { KubeVersion } from '../k8s/annotations/index.js';
+import { createLogger, isLogLevel, type Logger, type LogLevel } from '../agent/log.js';
 
 /** Flag -> [type, default, AGENT_INJECT_* variable, usage]. */
 const FLAGS: Record<string, FlagSpec & { env?: string }> = {
@@ -15,7 +21,8 @@ const FLAGS: Record<string, FlagSpec & { env?: string }> = {
   'log-level': { type: 'string', default: 'info', env: 'AGENT_INJECT_LOG_LEVEL', usage: 'trace, debug, info, warn or error.' },
   'tls-cert-file': { type: 'string', default: '', env: 'AGENT_INJECT_TLS_CERT_FILE', usage: 'PEM certificate to serve.' },
   'tls-key-file': { type: 'string', default: '', env: 'AGENT_INJECT_TLS_KEY_FILE', usage: 'PEM private key of that certificate.' },
-  'tls-auto': { type: 'string', default: '', env: 'AGENT_INJECT_TLS_AUTO', usage: 'Name of the MutatingWebhookConfiguration whose caBundle to keep up to date with a generated CA (not available yet: give -tls-cert-file and -tls-key-file).' },
+  'tls-auto': { type: 'string', default: '', env: 'AGENT_INJECT_TLS_AUTO', usage: 'Name of the MutatingWebhookConfiguration: generate a CA and a serving certificate in memory (renewed before expiry) and, in a cluster, keep its webhooks\' caBundle set to that CA. -tls-cert-file wins when both are given.' },
+  'tls-auto-hosts': { type: 'string', default: '', env: 'AGENT_INJECT_TLS_AUTO_HOSTS', usage: 'Comma-separated names (or IPs) of the -tls-auto certificate. Default, in a cluster: SERVICE, SERVICE.NAMESPACE and SERVICE.NAMESPACE.svc of the service the webhook configuration calls.' },
   'vault-address': { type: 'string', default: '', env: 'AGENT_INJECT_VAULT_ADDR', usage: 'Address of the Coffer (or Vault) server the agents talk to; the service annotation overrides it.' },
   'vault-image': { type: 'string', default: DEFAULT_IMAGE, env: 'AGENT_INJECT_VAULT_IMAGE', usage: 'Image of the injected containers: the Coffer image (it puts coffer on PATH).' },
   'vault-auth-type': { type: 'string', default: 'kubernetes', env: 'AGENT_INJECT_VAULT_AUTH_TYPE', usage: 'Auth method of the agents: kubernetes, approle or token_file.' },
@@ -41,6 +48,7 @@ const FLAGS: Record<string, FlagSpec & { env?: string }> = {
 };
 
 export const INJECTOR_USAGE = `Usage: coffer injector -tls-cert-file=FILE -tls-key-file=FILE -vault-address=URL [options]
+       coffer injector -tls-auto=WEBHOOK_CONFIGURATION -vault-address=URL [options]
 
   Runs the mutating admission webhook that injects Coffer's agent into pods
   annotated for vault-k8s (vault.hashicorp.com/agent-inject: "true"). It answers
@@ -109,6 +117,24 @@ export function settingsFromFlags(v: Record<string, string | number | boolean>):
   });
 }
 
+/**
+ * In a cluster without -kube-version: the API server's GET /version. When it cannot be asked (no
+ * answer, no permission, an odd answer), the version stays unknown, so pods get the classic init
+ * container + sidecar, and a warning says so.
+ */
+async function askKubeVersion(kube: KubeConfig, log: Logger): Promise<KubeVersion | undefined> {
+  try {
+    const v = await getServerVersion(kube);
+    const parsed = parseKubeVersion(v.major, v.minor);
+    if (!parsed) throw new Error(`cannot read major ${JSON.stringify(v.major)} minor ${JSON.stringify(v.minor)}`);
+    log.info('Kubernetes version from the API server', { major: parsed.major, minor: parsed.minor });
+    return parsed;
+  } catch (e) {
+    log.warn('cannot learn the Kubernetes version from the API server: classic injection (init container + sidecar); set -kube-version', { error: (e as Error).message });
+    return undefined;
+  }
+}
+
 function hostPort(listen: string): { host: string; port: number } {
   const m = /^(?:\[?([^\]]*)\]?)?:(\d+)$/.exec(listen.trim());
   if (!m || Number(m[2]) > 65535) throw new UsageError(`-listen must be HOST:PORT or :PORT, not ${JSON.stringify(listen)}`);
@@ -121,7 +147,7 @@ export async function injectorCommand(argv: string[], env: Readonly<Record<strin
     return 0;
   }
   let v;
-  let settings;
+  let settings: InjectorSettings;
   let addr;
   try {
     const parsed = parseFlags(argv, FLAGS);
@@ -131,10 +157,8 @@ export async function injectorCommand(argv: string[], env: Readonly<Record<strin
     addr = hostPort(String(v.listen));
     const level = String(v['log-level']).toLowerCase();
     if (!isLogLevel(level)) throw new UsageError(`-log-level must be trace, debug, info, warn or error, not ${JSON.stringify(v['log-level'])}`);
-    if (v['tls-auto'] !== '' && (v['tls-cert-file'] === '' || v['tls-key-file'] === '')) {
-      throw new UsageError('-tls-auto is not available yet in Coffer: give -tls-cert-file and -tls-key-file (e.g. from cert-manager) and set the caBundle of the MutatingWebhookConfiguration');
-    }
-    if (v['tls-cert-file'] === '' || v['tls-key-file'] === '') throw new UsageError('give -tls-cert-file and -tls-key-file: the API server only calls webhooks over HTTPS');
+    if ((v['tls-cert-file'] === '') !== (v['tls-key-file'] === '')) throw new UsageError('give both -tls-cert-file and -tls-key-file');
+    if (v['tls-cert-file'] === '' && v['tls-auto'] === '') throw new UsageError('give -tls-cert-file and -tls-key-file, or -tls-auto=<MutatingWebhookConfiguration name>: the API server only calls webhooks over HTTPS');
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`Error: ${e.message}\n\n${INJECTOR_USAGE}\n`);
@@ -143,28 +167,52 @@ export async function injectorCommand(argv: string[], env: Readonly<Record<strin
     throw e;
   }
   const log = createLogger(String(v['log-level']).toLowerCase() as LogLevel).named('injector');
-  let cert: Buffer;
-  let key: Buffer;
-  try {
-    cert = readFileSync(String(v['tls-cert-file']));
-    key = readFileSync(String(v['tls-key-file']));
-  } catch (e) {
-    process.stderr.write(`Error: cannot read the TLS files: ${(e as Error).message}\n`);
-    return 1;
+  const kube = inClusterConfig(env);
+  const fromFiles = v['tls-cert-file'] !== '';
+  let cert: string | Buffer;
+  let key: string | Buffer;
+  let auto: TlsAuto | undefined;
+  let server: InjectorServer | undefined;
+  if (fromFiles) {
+    try {
+      cert = readFileSync(String(v['tls-cert-file']));
+      key = readFileSync(String(v['tls-key-file']));
+    } catch (e) {
+      process.stderr.write(`Error: cannot read the TLS files: ${(e as Error).message}\n`);
+      return 1;
+    }
+  } else {
+    const webhookConfig = String(v['tls-auto']);
+    try {
+      const { resolveHosts, startTlsAuto } = await import('../k8s/tls-auto/index.js');
+      const hosts = await resolveHosts(String(v['tls-auto-hosts']), webhookConfig, kube);
+      auto = await startTlsAuto({ webhookConfig, hosts, kube, log: log.named('auto-tls'), onCertificate: (c) => server?.setCertificate(c.certPem, c.keyPem) });
+    } catch (e) {
+      process.stderr.write(`Error: -tls-auto: ${(e as Error).message}\n`);
+      return 1;
+    }
+    cert = auto.current.certPem;
+    key = auto.current.keyPem;
+  }
+  if (!settings.kubeVersion && kube) {
+    const found = await askKubeVersion(kube, log);
+    if (found) settings = { ...settings, kubeVersion: found };
   }
   if (settings.vaultAddress === '') log.warn('no -vault-address: every pod must carry vault.hashicorp.com/service, or it is refused');
-  let server;
   try {
     server = await startInjectorServer({ host: addr.host, port: addr.port, cert, key, settings, log });
   } catch (e) {
+    auto?.stop();
     process.stderr.write(`Error starting the injector: ${(e as Error).message}\n`);
     return 1;
   }
+  const running = server;
   log.info('Coffer injector listening', {
     address: `${addr.host}:${server.port}`,
     native_sidecars: settings.kubeVersion ? `${settings.kubeVersion.major}.${settings.kubeVersion.minor}` : 'off (unknown Kubernetes version: set -kube-version)',
+    tls: fromFiles ? 'files' : `auto (${String(v['tls-auto'])})`,
   });
-  process.stdout.write(`==> Coffer injector listening on https://${addr.host}:${server.port}\n`);
+  process.stdout.write(`==> Coffer injector listening on https://${addr.host}:${running.port}\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
@@ -174,14 +222,16 @@ export async function injectorCommand(argv: string[], env: Readonly<Record<strin
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
     process.on('SIGHUP', () => {
+      if (!fromFiles) return;
       try {
-        server.setCertificate(readFileSync(String(v['tls-cert-file'])), readFileSync(String(v['tls-key-file'])));
+        running.setCertificate(readFileSync(String(v['tls-cert-file'])), readFileSync(String(v['tls-key-file'])));
         log.info('TLS certificate reloaded');
       } catch (e) {
         log.error('TLS certificate reload failed; the old one stays', { error: (e as Error).message });
       }
     });
   });
-  await server.close();
+  auto?.stop();
+  await running.close();
   return 0;
 }

@@ -246,14 +246,17 @@ export class SysApi {
 
   /**
    * Never throws for the statuses health reports with (200, 429 standby, 472 DR secondary,
-   * 473 performance standby, 501 not initialized, 503 sealed), and does not retry them.
+   * 473 performance standby, 501 not initialized, 503 sealed), and does not retry them. The body
+   * is null when the server answered 204 with none (a `*code=204` override).
    */
-  async health(query: HealthQuery = {}): Promise<{ status: number; body: HealthResponse }> {
+  async health(query: HealthQuery = {}): Promise<{ status: number; body: HealthResponse | null }> {
     const res = await this.client.rawRequest('GET', 'sys/health', {
       query: { ...query },
       token: null,
       acceptStatus: [429, 472, 473, 501, 503],
     });
+    // A status override of 204 (e.g. `sealedcode=204`, common in liveness probes) has no body.
+    if (res.status === 204) return { status: 204, body: null };
     return { status: res.status, body: body<HealthResponse>(res.body, 'sys/health') };
   }
 

@@ -83,8 +83,8 @@ test('policies: write, list, read, delete; capabilities and capabilities-self', 
 test('seal, health on the sealed server (503, no throw), unseal with the dev unseal key', async () => {
   const h = await c.sys.health();
   assert.equal(h.status, 200);
-  assert.equal(h.body.sealed, false);
-  assert.equal(h.body.initialized, true);
+  assert.equal(h.body?.sealed, false);
+  assert.equal(h.body?.initialized, true);
   const st = await c.sys.sealStatus();
   assert.equal(st.sealed, false);
   assert.equal(st.t, 1);
@@ -96,8 +96,9 @@ test('seal, health on the sealed server (503, no throw), unseal with the dev uns
     sealed = await c.sys.health();
   }
   assert.equal(sealed.status, 503);
-  assert.equal(sealed.body.sealed, true);
+  assert.equal(sealed.body?.sealed, true);
   assert.equal((await c.sys.health({ sealedcode: 200 })).status, 200);
+  assert.deepEqual(await c.sys.health({ sealedcode: 204 }), { status: 204, body: null }, 'a 204 override has no body, and that is no error');
   assert.equal((await c.sys.sealStatus()).sealed, true);
 
   const refused = await c.kv.v2().get('x').catch((e: unknown) => e);

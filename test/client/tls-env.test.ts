@@ -27,7 +27,7 @@ test('HTTPS verified with the CA (PEM text): init, unseal, health, KV', async ()
   try {
     const before = await c.sys.health();
     assert.equal(before.status, 501, 'not initialized: 501, returned, not thrown');
-    assert.equal(before.body.initialized, false);
+    assert.equal(before.body?.initialized, false);
     const init = await c.sys.init({ secret_shares: 3, secret_threshold: 2 });
     assert.equal(init.keys.length, 3);
     root = init.root_token;

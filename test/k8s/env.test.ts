@@ -15,7 +15,7 @@ import { admit, container, makePod, SA_MOUNT, SETTINGS } from './support.js';
 
 const V = 'vault.hashicorp.com/';
 const C = 'coffer.dev/';
-const PREFIX = ['/coffer/ld.so', '--library-path', '/coffer/lib', '/coffer/node', '/coffer/coffer/bin/coffer.js'];
+const PREFIX = ['/coffer-launcher/ld.so', '--library-path', '/coffer-launcher/lib', '/coffer-launcher/node', '/coffer-launcher/coffer/bin/coffer.js'];
 const tokenMount = { name: 'kube-api-access-x7k2p', mountPath: SA_MOUNT, readOnly: true };
 const app = (extra: Partial<Container> = {}): Container => ({ name: 'app', image: 'distroless/static', command: ['/app/server'], args: ['--db-password=$(DB_PASSWORD)'], volumeMounts: [tokenMount], ...extra });
 const envOnly = { [`${V}agent-inject`]: 'true', [`${V}role`]: 'app', [`${C}agent-inject-env-DB_PASSWORD`]: 'secret/data/shop/db#password', [`${C}agent-inject-env-API_KEY`]: 'kv/api#api-key' };
@@ -39,8 +39,8 @@ describe('injector: secrets as environment variables', () => {
   it('coffer-env-init copies the launcher into a disk emptyDir (no secret in it) from the Coffer image', () => {
     const init = container(pod, 'coffer-env-init')!;
     assert.equal(init.image, 'coffer:0.1.0');
-    assert.deepEqual(init.command, ['coffer', 'launcher', 'install', '/coffer']);
-    assert.deepEqual(init.volumeMounts, [{ name: 'coffer-launcher', mountPath: '/coffer', readOnly: false }]);
+    assert.deepEqual(init.command, ['coffer', 'launcher', 'install', '/coffer-launcher']);
+    assert.deepEqual(init.volumeMounts, [{ name: 'coffer-launcher', mountPath: '/coffer-launcher', readOnly: false }]);
     assert.deepEqual(pod.spec!.volumes!.find((v) => v.name === 'coffer-launcher'), { name: 'coffer-launcher', emptyDir: {} });
     assert.equal(init.securityContext?.runAsNonRoot, true);
   });
@@ -48,7 +48,7 @@ describe('injector: secrets as environment variables', () => {
     const c = container(pod, 'app')!;
     assert.deepEqual(c.command, [...PREFIX, 'agent', '-config-env=COFFER_ENV_CONFIG', '--']);
     assert.deepEqual(c.args, ['/app/server', '--db-password=$(DB_PASSWORD)']);
-    assert.ok(c.volumeMounts!.some((m) => m.name === 'coffer-launcher' && m.mountPath === '/coffer' && m.readOnly === true));
+    assert.ok(c.volumeMounts!.some((m) => m.name === 'coffer-launcher' && m.mountPath === '/coffer-launcher' && m.readOnly === true));
   });
   it("the wrapper's configuration: kubernetes login with the pod's token, one env_template per variable, no sink, exec = the app", () => {
     const cfg = wrapperConfig(container(pod, 'app')!);
@@ -83,7 +83,7 @@ describe('injector: secrets as environment variables', () => {
     const side: Container = { name: 'metrics', image: 'exporter', command: ['/exporter'] };
     const r = admit(makePod({ ...envOnly, [`${V}agent-inject-containers`]: 'app' }, { containers: [app(), side] }));
     assert.deepEqual(container(r.pod, 'metrics'), side);
-    assert.equal(container(r.pod, 'app')!.command![0], '/coffer/ld.so');
+    assert.equal(container(r.pod, 'app')!.command![0], '/coffer-launcher/ld.so');
   });
   it('a container that sets no command: an admission warning, and it runs `coffer launcher no-command` (exits 1 saying why)', () => {
     const r = admit(makePod(envOnly, { containers: [app({ command: undefined })] }));

@@ -62,7 +62,7 @@ export function admit(pod: Pod, settings: InjectorSettings = SETTINGS, namespace
   const response = r.body.response;
   const patch: fastJsonPatch.Operation[] = response.patch ? JSON.parse(Buffer.from(response.patch, 'base64').toString('utf8')) : [];
   const patched = fastJsonPatch.applyPatch(structuredClone(pod), patch, true, false).newDocument as Pod;
-  if (response.allowed && patch.length > 0) validatePod(patched, { containers: ['vault-agent', 'vault-agent-init', 'coffer-env-init'], volumes: ['coffer-launcher', 'vault-secrets', 'home-init', 'home-sidecar', 'vault-config', 'vault-tls-secrets', 'vault-secrets-custom-0'] });
+  if (response.allowed && patch.length > 0) validatePod(patched);
   return { response, patch, pod: patched };
 }
 

@@ -3,7 +3,7 @@
 // the Coffer image) fills the directory. Pure data: no I/O.
 
 /** The launcher volume's mount path in the init container and in every wrapped app container. */
-export const LAUNCHER_DIR = '/coffer';
+export const LAUNCHER_DIR = '/coffer-launcher';
 
 /**
  * The argv prefix that runs `coffer` from the launcher directory on any Linux image of the same

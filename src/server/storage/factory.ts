@@ -1,6 +1,8 @@
 // Turns a config stanza (`storage "sqlite" { path = "..." }`) into a PhysicalStorage.
 // Types use Vault's names where Vault has them ("inmem", "postgresql"); config values are
 // strings as HCL gives them. Unknown types and keys are errors, never silently ignored.
+// As in Vault, the environment variable VAULT_PG_CONNECTION_URL, when set, is the postgresql
+// connection URL (so a config file, e.g. a Kubernetes ConfigMap, need not hold the password).
 
 import type { PhysicalStorage } from './types.js';
 import { createMemoryStorage } from './memory.js';
@@ -9,11 +11,16 @@ import { openPostgresStorage } from './postgresql.js';
 
 type StorageConfig = Record<string, string>;
 
+type Env = Readonly<Record<string, string | undefined>>;
+
 interface Backend {
   /** Keys the stanza may have. */
   keys: readonly string[];
-  open(config: StorageConfig): Promise<PhysicalStorage>;
+  open(config: StorageConfig, env: Env): Promise<PhysicalStorage>;
 }
+
+/** Vault's name for the connection URL taken from the environment. */
+export const PG_CONNECTION_URL_ENV = 'VAULT_PG_CONNECTION_URL';
 
 /** Keys Vault users may carry over that Coffer does not implement (yet), with what to do instead. */
 const UNSUPPORTED: Record<string, string> = {
@@ -22,10 +29,10 @@ const UNSUPPORTED: Record<string, string> = {
   max_idle_connections: 'remove it; idle connections are managed by the pool (max_parallel caps them)',
 };
 
-function required(type: string, config: StorageConfig, key: string): string {
+function required(type: string, config: StorageConfig, key: string, envName?: string): string {
   const value = config[key];
   if (value === undefined || value.trim() === '') {
-    throw new Error(`storage "${type}": missing required setting ${key}`);
+    throw new Error(`storage "${type}": missing required setting ${key}${envName ? ` (or set the environment variable ${envName})` : ''}`);
   }
   return value;
 }
@@ -49,9 +56,9 @@ const BACKENDS: Record<string, Backend> = {
   },
   postgresql: {
     keys: ['connection_url', 'table', 'max_parallel'],
-    open: (config) =>
+    open: (config, env) =>
       openPostgresStorage({
-        connectionUrl: required('postgresql', config, 'connection_url'),
+        connectionUrl: env[PG_CONNECTION_URL_ENV] || required('postgresql', config, 'connection_url', PG_CONNECTION_URL_ENV),
         table: config.table,
         maxParallel: positiveInteger('postgresql', 'max_parallel', config.max_parallel),
       }),
@@ -60,7 +67,7 @@ const BACKENDS: Record<string, Backend> = {
 
 export const SUPPORTED_STORAGE_TYPES: readonly string[] = Object.keys(BACKENDS).sort();
 
-export async function createStorage(type: string, config: StorageConfig): Promise<PhysicalStorage> {
+export async function createStorage(type: string, config: StorageConfig, env: Env = process.env): Promise<PhysicalStorage> {
   const backend = Object.hasOwn(BACKENDS, type) ? BACKENDS[type] : undefined;
   if (backend === undefined) {
     throw new Error(
@@ -72,5 +79,5 @@ export async function createStorage(type: string, config: StorageConfig): Promis
     const hint = UNSUPPORTED[key] ?? `known settings: ${backend.keys.length ? backend.keys.join(', ') : 'none'}`;
     throw new Error(`storage "${type}": unknown setting ${JSON.stringify(key)}; ${hint}`);
   }
-  return backend.open(config);
+  return backend.open(config, env);
 }

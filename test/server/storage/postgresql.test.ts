@@ -126,6 +126,24 @@ describe('postgresql storage', () => {
     });
   });
 
+  it("takes the connection URL from VAULT_PG_CONNECTION_URL, as Vault does, and it wins over connection_url", async () => {
+    const table = freshTable();
+    const fromEnv = await createStorage('postgresql', { table }, { VAULT_PG_CONNECTION_URL: url });
+    try {
+      await fromEnv.put('k', Buffer.from('from env'));
+    } finally {
+      await fromEnv.close();
+    }
+    // the stanza's URL points nowhere: only the environment's can have reached the database
+    const both = await createStorage('postgresql', { table, connection_url: 'postgres://nobody@127.0.0.1:1/none' }, { VAULT_PG_CONNECTION_URL: url });
+    try {
+      assert.equal((await both.get('k'))?.toString(), 'from env');
+    } finally {
+      await both.close();
+    }
+    await assert.rejects(createStorage('postgresql', { table }, {}), /missing required setting connection_url \(or set the environment variable VAULT_PG_CONNECTION_URL\)/);
+  });
+
   it('max_parallel bounds the pool; 200 concurrent puts still complete with 2 connections', async () => {
     const s = await createStorage('postgresql', { connection_url: url, table: freshTable(), max_parallel: '2' });
     try {

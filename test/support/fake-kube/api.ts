@@ -16,12 +16,14 @@ import { discoveryDocument, jwks } from './oidc.js';
 import { namespaceObject, serviceAccountObject } from './resources.js';
 import { forbidden, injectedFailure, methodNotAllowed, notFound, pathNotFound, unauthorized, type Reply } from './status.js';
 import { reviewToken } from './tokenreview.js';
+import { MWC_GROUP, MWC_RESOURCE, mwcNotFound, patchObject } from './webhookconfigs.js';
 import { PROJECTED_ISSUER } from './tokens.js';
 
 export interface ApiRequest {
   method: string;
   path: string;
   authorization: string | undefined;
+  contentType?: string;
   body: Buffer;
 }
 
@@ -67,7 +69,7 @@ function publicRoute(path: string, ctx: ApiContext): Reply | undefined {
     case '/openid/v1/jwks':
       return json(jwks(ctx.verifier.publicKey, ctx.verifier.kid), 'application/jwk-set+json');
     case '/version':
-      return json({ major: '1', minor: '30', gitVersion: 'v1.30.0-coffer-fake', platform: 'linux/amd64' });
+      return json(versionInfo(ctx.state.serverVersion));
     case '/healthz':
     case '/livez':
     case '/readyz':
@@ -75,6 +77,27 @@ function publicRoute(path: string, ctx: ApiContext): Reply | undefined {
     default:
       return undefined;
   }
+}
+
+/** /version as kube-apiserver reports it: minor may carry a "+" (e.g. "29+"), gitVersion does not. */
+function versionInfo(v: { major: string; minor: string }): Record<string, string> {
+  const digits = (s: string): string => /^\d*/.exec(s)![0];
+  return { major: v.major, minor: v.minor, gitVersion: `v${digits(v.major)}.${digits(v.minor)}.0-coffer-fake`, platform: 'linux/amd64' };
+}
+
+/** GET and PATCH /apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/{name}, with RBAC per verb. */
+function webhookConfig(req: ApiRequest, name: string, caller: Caller, ctx: ApiContext): Reply {
+  const verb = req.method === 'GET' ? 'get' : req.method === 'PATCH' ? 'patch' : undefined;
+  if (!verb) return methodNotAllowed();
+  const sa = caller.serviceAccount;
+  if (!sa || !ctx.state.isGranted(sa.namespace, sa.name, verb, MWC_RESOURCE)) return forbidden({ user: caller.username, verb, resource: MWC_RESOURCE, group: MWC_GROUP, name });
+  const current = ctx.state.webhookConfig(name);
+  if (!current) return mwcNotFound(name);
+  if (verb === 'get') return json(current);
+  const next = patchObject(current as Parameters<typeof patchObject>[0], req.contentType ?? '', req.body);
+  if ('status' in next && typeof next.status === 'number') return next as Reply;
+  const patched = next as { metadata?: { name?: unknown } } & Record<string, unknown>;
+  return json(ctx.state.putWebhookConfig({ ...patched, metadata: { ...(patched.metadata as Record<string, unknown>), name } }));
 }
 
 function tokenReviews(req: ApiRequest, caller: Caller, ctx: ApiContext): Reply {
@@ -114,6 +137,7 @@ export function handleApi(req: ApiRequest, ctx: ApiContext): Reply {
   } catch {
     return pathNotFound();
   }
+  if (seg.length === 5 && seg[0] === 'apis' && seg[1] === MWC_GROUP && seg[2] === 'v1' && seg[3] === MWC_RESOURCE) return webhookConfig(req, seg[4]!, caller, ctx);
   if (seg[0] === 'api' && seg[1] === 'v1' && seg[2] === 'namespaces' && (seg.length === 4 || (seg.length === 6 && seg[4] === 'serviceaccounts'))) {
     if (req.method !== 'GET') return methodNotAllowed();
     return seg.length === 4 ? getNamespace(seg[3]!, caller, ctx) : getServiceAccount(seg[3]!, seg[5]!, caller, ctx);

@@ -6,6 +6,8 @@
 // Authorization: only service accounts bound with bindAuthDelegator() may POST tokenreviews or GET
 // /api/v1/namespaces/{ns} and /api/v1/namespaces/{ns}/serviceaccounts/{name}; so a reviewer token
 // (e.g. legacyToken of an SA you bound) is authorized, and anything else gets Kubernetes' 403 Status.
+// MutatingWebhookConfigurations (GET, PATCH) need grant(ns, sa, verb, 'mutatingwebhookconfigurations');
+// setVersion() changes what GET /version reports.
 // The namespaces default, kube-system, kube-public and kube-node-lease exist from the start.
 // Projected tokens get a 60 s expiry leeway, as in Kubernetes; pass `now` to move the clock.
 
@@ -76,6 +78,10 @@ export async function startFakeKube(opts: StartOptions = {}): Promise<FakeKube> 
     },
     deleteServiceAccount: (namespace, name) => state.deleteServiceAccount(namespace, name),
     bindAuthDelegator: (namespace, name) => state.bindAuthDelegator(namespace, name),
+    grant: (namespace, name, verb, resource) => state.grant(namespace, name, verb, resource),
+    applyMutatingWebhookConfiguration: (obj) => void state.putWebhookConfig(obj),
+    mutatingWebhookConfiguration: (name) => state.webhookConfig(name),
+    setVersion: (major, minor) => void (state.serverVersion = { major, minor }),
     legacyToken(namespace, name) {
       requireSa(namespace, name);
       const secret = state.tokenSecretOf(namespace, name);

@@ -48,7 +48,7 @@ export async function listen(pki: TestPki, port: number, hooks: ServerHooks): Pr
       const reply =
         size > MAX_BODY_BYTES
           ? statusReply(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728')
-          : hooks.handle({ method: req.method ?? 'GET', path: req.url ?? '/', authorization: req.headers.authorization, body: Buffer.concat(chunks) });
+          : hooks.handle({ method: req.method ?? 'GET', path: req.url ?? '/', authorization: req.headers.authorization, contentType: req.headers['content-type'] ?? '', body: Buffer.concat(chunks) });
       const delay = hooks.latencyMs();
       if (delay <= 0) return send(res, reply);
       sleep(delay, undefined, { signal: closing.signal }).then(

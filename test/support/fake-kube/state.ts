@@ -52,6 +52,9 @@ export class ClusterState {
   private readonly secrets = new Map<string, TokenSecretRecord>();
   private readonly pods = new Map<string, PodRecord>();
   private readonly authDelegators = new Set<string>();
+  private readonly grants = new Set<string>();
+  private readonly webhookConfigs = new Map<string, Record<string, unknown>>();
+  serverVersion = { major: '1', minor: '30' };
   private version = 1000;
 
   constructor(private readonly now: () => number) {
@@ -132,5 +135,33 @@ export class ClusterState {
 
   isAuthDelegator(namespace: string, name: string): boolean {
     return this.authDelegators.has(key(namespace, name));
+  }
+
+  /** A ClusterRole rule (verb on a cluster-scoped resource) bound to the service account. */
+  grant(namespace: string, name: string, verb: string, resource: string): void {
+    this.grants.add(`${key(namespace, name)}|${verb}|${resource}`);
+  }
+
+  isGranted(namespace: string, name: string, verb: string, resource: string): boolean {
+    return this.grants.has(`${key(namespace, name)}|${verb}|${resource}`);
+  }
+
+  /** Stores a MutatingWebhookConfiguration with server-set metadata (uid, resourceVersion, creationTimestamp). */
+  putWebhookConfig(obj: { metadata: { name: string } } & Record<string, unknown>): Record<string, unknown> {
+    const old = this.webhookConfigs.get(obj.metadata.name) as { metadata: Record<string, unknown> } | undefined;
+    const metadata = {
+      ...obj.metadata,
+      uid: old?.metadata['uid'] ?? randomUUID(),
+      creationTimestamp: old?.metadata['creationTimestamp'] ?? new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      resourceVersion: this.nextVersion(),
+    };
+    const stored = { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', ...obj, metadata };
+    this.webhookConfigs.set(obj.metadata.name, stored);
+    return stored;
+  }
+
+  webhookConfig(name: string): Record<string, unknown> | undefined {
+    const o = this.webhookConfigs.get(name);
+    return o === undefined ? undefined : (JSON.parse(JSON.stringify(o)) as Record<string, unknown>);
   }
 }

@@ -12,6 +12,13 @@ export interface FakeKube {
   createServiceAccount(namespace: string, name: string, annotations?: Record<string, string>): { uid: string; secretName: string };
   deleteServiceAccount(namespace: string, name: string): void;
   bindAuthDelegator(namespace: string, name: string): void;
+  /** Binds a ClusterRole rule: `verb` (get, patch) on cluster-scoped `resource` for the service account. */
+  grant(namespace: string, name: string, verb: string, resource: string): void;
+  /** Creates or replaces a MutatingWebhookConfiguration (the server sets uid and resourceVersion). */
+  applyMutatingWebhookConfiguration(obj: { metadata: { name: string } } & Record<string, unknown>): void;
+  mutatingWebhookConfiguration(name: string): Record<string, unknown> | undefined;
+  /** What GET /version reports (default major "1", minor "30"); minor may be like "29+". */
+  setVersion(major: string, minor: string): void;
   legacyToken(namespace: string, name: string): string;
   projectedToken(namespace: string, name: string, opts?: ProjectedTokenOptions): string;
   forgedToken(namespace: string, name: string): string; // same claims, signed by another key

@@ -34,39 +34,49 @@ const TLS_CODES = new Set([
 class Timeout extends Error {}
 class StaleSocket extends Error {}
 
-export class KubeHttp {
-  private readonly agents = new Map<string, http.Agent>();
+/** Per (scheme, CA): the keep-alive pool, and a pool that never reuses a socket (for retries). */
+interface Agents {
+  pooled: http.Agent;
+  fresh: http.Agent;
+}
 
-  private agentFor(url: URL, caPem: string | undefined): http.Agent {
+export class KubeHttp {
+  private readonly agents = new Map<string, Agents>();
+
+  private agentFor(url: URL, caPem: string | undefined, fresh: boolean): http.Agent {
     const key = `${url.protocol}|${caPem ?? '(system trust store)'}`;
-    let agent = this.agents.get(key);
-    if (!agent) {
+    let agents = this.agents.get(key);
+    if (!agents) {
       // CAs come and go with config writes: keep a few pools, dropping the oldest.
       const oldest = this.agents.size >= 8 ? this.agents.keys().next().value : undefined;
       if (oldest !== undefined) {
-        this.agents.get(oldest)?.destroy();
+        const old = this.agents.get(oldest);
+        old?.pooled.destroy();
+        old?.fresh.destroy();
         this.agents.delete(oldest);
       }
-      agent =
+      const make = (keepAlive: boolean): http.Agent =>
         url.protocol === 'https:'
-          ? new https.Agent({ keepAlive: true, maxSockets: 128, ...(caPem !== undefined ? { ca: caPem } : {}) })
-          : new http.Agent({ keepAlive: true, maxSockets: 128 });
-      this.agents.set(key, agent);
+          ? new https.Agent({ keepAlive, maxSockets: 128, ...(caPem !== undefined ? { ca: caPem } : {}) })
+          : new http.Agent({ keepAlive, maxSockets: 128 });
+      agents = { pooled: make(true), fresh: make(false) };
+      this.agents.set(key, agents);
     }
-    return agent;
+    return fresh ? agents.fresh : agents.pooled;
   }
 
   async request(target: KubeTarget, method: 'GET' | 'POST', path: string, body?: unknown): Promise<KubeResponse> {
     try {
       return await this.once(target, method, path, body);
     } catch (e) {
-      // A keep-alive socket the server closed while idle: retry once on a fresh connection.
-      if (e instanceof StaleSocket) return this.once(target, method, path, body);
+      // A keep-alive socket the server closed while idle: retry once, on a new connection (another
+      // pooled socket may be just as stale, and a second failure must not escape as a 500).
+      if (e instanceof StaleSocket) return this.once(target, method, path, body, true);
       throw e;
     }
   }
 
-  private once(target: KubeTarget, method: 'GET' | 'POST', path: string, body?: unknown): Promise<KubeResponse> {
+  private once(target: KubeTarget, method: 'GET' | 'POST', path: string, body?: unknown, fresh = false): Promise<KubeResponse> {
     const url = new URL(target.baseUrl + path);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const mod = url.protocol === 'https:' ? https : http;
@@ -75,7 +85,7 @@ export class KubeHttp {
         url,
         {
           method,
-          agent: this.agentFor(url, target.caPem),
+          agent: this.agentFor(url, target.caPem, fresh),
           headers: {
             Authorization: `Bearer ${target.bearer.trim()}`,
             Accept: 'application/json',
@@ -131,7 +141,10 @@ export class KubeHttp {
   }
 
   close(): void {
-    for (const a of this.agents.values()) a.destroy();
+    for (const a of this.agents.values()) {
+      a.pooled.destroy();
+      a.fresh.destroy();
+    }
     this.agents.clear();
   }
 }
