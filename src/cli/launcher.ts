@@ -7,6 +7,9 @@ import { writeFileSync } from 'node:fs';
 import { installLauncher } from '../k8s/launcher/install.js';
 import { noCommandMessage } from '../k8s/launcher/paths.js';
 
+/** The kubelet's default terminationMessagePath. */
+const TERMINATION_LOG = '/dev/termination-log';
+
 export const LAUNCHER_USAGE = `Usage: coffer launcher install DIR
        coffer launcher no-command CONTAINER
 
@@ -25,8 +28,10 @@ export async function launcherCommand(argv: string[]): Promise<number> {
   if (sub === 'no-command' && arg && extra.length === 0) {
     const msg = noCommandMessage(arg);
     process.stderr.write(`${msg}\n`);
+    // Only into the file the kubelet provides (r+ never creates one: outside a pod, root would
+    // otherwise make /dev/termination-log on the host).
     try {
-      writeFileSync('/dev/termination-log', msg);
+      writeFileSync(TERMINATION_LOG, msg, { flag: 'r+' });
     } catch {
       // Not in a pod (or no termination log): stderr is enough.
     }

@@ -5,7 +5,8 @@
 // secret/data/myapp/*. (a) classic init container + sidecar, the app `cat`s its rendered file;
 // (b) the same with the native sidecar; (c) the secret as an environment variable of the app
 // process, on this machine's image and on a scratch image that has only a static binary (no
-// shell, no node, no C library); (d) a container without command exits saying why.
+// shell, no node, no C library); (d) a container without command exits saying why (its log and
+// termination message).
 
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
@@ -191,6 +192,7 @@ describe('injected pods, run as a kubelet would', () => {
       const { code, out } = await appOutput(p);
       assert.equal(code, 1, p.describe());
       assert.match(out, /container "app" asks for secrets as environment variables .* set command \(and args\) in the pod spec/);
+      assert.match(p.containers.get('app')!.terminationMessage(), /^Coffer: container "app" asks for secrets as environment variables .* set command \(and args\) in the pod spec to what the image runs$/, 'kubectl describe pod shows it');
       assert.ok(!out.includes('AKIAPODTEST'));
     } finally {
       await p.stop();

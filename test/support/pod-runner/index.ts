@@ -11,7 +11,7 @@
 // directories go with the test process (tempDir).
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Container, Pod } from '../../../src/k8s/pod.js';
 import { tempDir } from '../tmp.js';
@@ -35,6 +35,8 @@ export interface RunningContainer {
   output(): string;
   /** Resolves with the exit code (128 + signal number when killed). */
   exited: Promise<number>;
+  /** What the container wrote to /dev/termination-log (the kubelet's termination message). */
+  terminationMessage(): string;
   /** Resolves once the container's output matches; rejects if it exits first or after timeoutMs. */
   waitForOutput(re: RegExp, timeoutMs?: number): Promise<void>;
 }
@@ -126,11 +128,15 @@ export async function runPod(o: PodRunnerOptions): Promise<RunningPod> {
     const sc = c.securityContext;
     const scratch = join(base, 'containers', `${++seq}-${c.name}`);
     mkdirSync(scratch, { recursive: true });
+    const terminationLog = `${scratch}.termination-log`;
+    writeFileSync(terminationLog, '', { mode: 0o666 });
+    chmodSync(terminationLog, 0o666);
     const script = setupScript({
       imageRoot: o.images?.[c.image ?? ''] ?? '/',
       scratch,
       mounts,
       readOnlyRoot: sc?.readOnlyRootFilesystem === true,
+      terminationLog,
       ...(sc?.runAsUser !== undefined ? { user: { uid: sc.runAsUser, gid: sc.runAsGroup ?? 0 } } : {}),
     });
     const proc = spawn('unshare', ['-m', '--propagation', 'private', '/bin/sh', '-c', script, 'sh', ...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -154,7 +160,7 @@ export async function runPod(o: PodRunnerOptions): Promise<RunningPod> {
         await sleep(50);
       }
     };
-    const rc: RunningContainer = { name: c.name, proc, output: () => out, exited, waitForOutput };
+    const rc: RunningContainer = { name: c.name, proc, output: () => out, exited, waitForOutput, terminationMessage: () => readFileSync(terminationLog, 'utf8') };
     running.set(c.name, rc);
     return rc;
   }

@@ -1,8 +1,8 @@
 // One container's file system, built the way a container runtime would, by a shell script run by
 // `unshare -m` (a private mount namespace, so nothing shows or stays in the host's):
 //   tmpfs scratch -> overlay of the image's root (writes go to the scratch, the image is never
-//   changed) -> each volume bind-mounted at its mountPath (read-only when asked) -> /proc, /dev,
-//   /sys -> the root remounted read-only (readOnlyRootFilesystem) -> chroot (as runAsUser:runAsGroup).
+//   changed) -> each volume bind-mounted at its mountPath (read-only when asked) -> /proc, /sys,
+//   a fresh /dev with the usual devices and /dev/termination-log -> the root remounted read-only (readOnlyRootFilesystem) -> chroot (as runAsUser:runAsGroup).
 // Mount targets are resolved inside the image first (resolveInRoot), so nothing is created or
 // mounted outside the container's root.
 // The mount namespace, and with it every mount, goes away when the container's process exits.
@@ -24,6 +24,8 @@ export interface ContainerFs {
   mounts: BindMount[];
   readOnlyRoot: boolean;
   user?: { uid: number; gid: number };
+  /** A host file bound at /dev/termination-log (the kubelet's terminationMessagePath). */
+  terminationLog?: string;
   workingDir?: string;
 }
 
@@ -86,7 +88,15 @@ export function setupScript(fs: ContainerFs): string {
     );
     if (m.readOnly) lines.push(`mount -o remount,bind,ro ${shq(at)}`);
   }
-  for (const d of ['/proc', '/dev', '/sys']) lines.push(`mkdir -p ${shq(root + d)}`, `mount --rbind ${d} ${shq(root + d)}`);
+  for (const d of ['/proc', '/sys']) lines.push(`mkdir -p ${shq(root + d)}`, `mount --rbind ${d} ${shq(root + d)}`);
+  // /dev as a container runtime makes it: a tmpfs with the usual devices bound in, so nothing a
+  // container writes there (such as its termination message) lands in the host's /dev.
+  const dev = `${root}/dev`;
+  lines.push(`mkdir -p ${shq(dev)}`, `mount -t tmpfs -o mode=755 coffer-dev ${shq(dev)}`);
+  for (const d of ['null', 'zero', 'full', 'random', 'urandom', 'tty']) lines.push(`touch ${shq(`${dev}/${d}`)}`, `mount --bind /dev/${d} ${shq(`${dev}/${d}`)}`);
+  lines.push(`mkdir ${shq(`${dev}/shm`)} ${shq(`${dev}/pts`)}`, `mount -t tmpfs -o mode=1777 shm ${shq(`${dev}/shm`)}`, `ln -s /proc/self/fd ${shq(`${dev}/fd`)}`);
+  for (const [i, n] of ['stdin', 'stdout', 'stderr'].entries()) lines.push(`ln -s /proc/self/fd/${i} ${shq(`${dev}/${n}`)}`);
+  if (fs.terminationLog) lines.push(`touch ${shq(`${dev}/termination-log`)}`, `mount --bind ${shq(fs.terminationLog)} ${shq(`${dev}/termination-log`)}`);
   if (fs.readOnlyRoot) lines.push(`mount -o remount,bind,ro ${shq(root)}`);
   const user = fs.user ? ` --userspec=${fs.user.uid}:${fs.user.gid}` : '';
   // chroot(8) does chdir("/") in the new root; a workingDir needs a shell in the image, so it is
