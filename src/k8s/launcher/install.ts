@@ -6,7 +6,7 @@
 // dynamically linked node (it needs the image's glibc and libstdc++), is as large, and building
 // it needs postject and a CommonJS bundle of the ESM sources.
 
-import { chmodSync, copyFileSync, cpSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,7 +44,7 @@ export function sonameOf(file: string): string {
 function copyExecutable(from: string, to: string): number {
   copyFileSync(from, to);
   chmodSync(to, 0o755);
-  return readFileSync(to).length;
+  return statSync(to).size; // never read into memory: the init container's limit is 128Mi
 }
 
 export function installLauncher(dir: string): InstallResult {
@@ -53,10 +53,7 @@ export function installLauncher(dir: string): InstallResult {
   mkdirSync(join(dir, 'lib'), { recursive: true });
   let bytes = copyExecutable(realpathSync(process.execPath), join(dir, 'node'));
   bytes += copyExecutable(loader, join(dir, 'ld.so'));
-  for (const lib of libraries) {
-    const names = new Set([basename(lib), sonameOf(lib)]);
-    for (const n of names) bytes += copyExecutable(lib, join(dir, 'lib', n));
-  }
+  for (const lib of libraries) bytes += copyExecutable(lib, join(dir, 'lib', sonameOf(lib)));
   const pkg = join(dir, 'coffer');
   mkdirSync(join(pkg, 'bin'), { recursive: true });
   copyFileSync(join(root, 'package.json'), join(pkg, 'package.json'));
