@@ -18,11 +18,12 @@ const FLAGS: Record<string, FlagSpec> = {
   'ready-address': { type: 'string', default: '', usage: 'Native-sidecar mode: serve GET /ready (503, then 200 once every template has rendered) on HOST:PORT (as readiness { address }).' },
 };
 
-export const AGENT_USAGE = `Usage: coffer agent -config=FILE [options]
+export const AGENT_USAGE = `Usage: coffer agent -config=FILE [options] [-- COMMAND ARGS...]
 
   Starts a Coffer agent (Vault Agent's configuration format): logs in with
   auto_auth, writes the token to its sinks, renders templates, optionally runs
   an app with secrets as environment variables (exec) and proxies API calls.
+  A command after -- is the app exec runs (it replaces exec's command).
 
       $ coffer agent -config=/etc/coffer/agent.hcl
 
@@ -36,7 +37,10 @@ export async function agentCommand(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseFlags(argv, FLAGS);
-    if (parsed.args.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(parsed.args[0])}: the agent takes only flags`);
+    const dashes = argv.indexOf('--');
+    if (parsed.args.length > 0 && (dashes < 0 || argv.length - dashes - 1 !== parsed.args.length)) {
+      throw new UsageError(`unexpected argument ${JSON.stringify(parsed.args[0])}: the agent takes only flags (and, after --, the command of the app to run)`);
+    }
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`${e.message}\n\n${AGENT_USAGE}\n`);
@@ -54,7 +58,7 @@ export async function agentCommand(argv: string[]): Promise<number> {
   let config;
   try {
     const inline = envConfigs.map((name) => configFromEnv(name, process.env[name]));
-    config = loadAgentConfig(configs, { env: process.env, exitAfterAuth: v['exit-after-auth'] === true, inline });
+    config = loadAgentConfig(configs, { env: process.env, exitAfterAuth: v['exit-after-auth'] === true, inline, execCommand: parsed.args });
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`Error loading configuration: ${e.message}\n`);

@@ -1,4 +1,4 @@
-// The `coffer` command: dispatches to `server`, `agent`, `injector` and the client commands, loading only the one
+// The `coffer` command: dispatches to `server`, `agent`, `injector`, `launcher` and the client commands, loading only the one
 // that runs (the agent's cold start and memory don't pay for the others). Exit codes as Vault's:
 // 0 ok, 1 local error (usage, validation), 2 remote error (refused, unreachable).
 
@@ -30,6 +30,10 @@ export async function main(argv: string[]): Promise<number> {
     tuneV8ForAgent(process.env);
     const { agentCommand } = await import('../agent/command.js');
     return agentCommand(rest);
+  }
+  if (cmd === 'launcher') {
+    const { launcherCommand } = await import('./launcher.js');
+    return launcherCommand(rest);
   }
   if (cmd === 'injector') {
     const { injectorCommand } = await import('./injector.js');

@@ -70,6 +70,8 @@ export interface LoadOptions extends ValidateOptions {
   exitAfterAuth?: boolean;
   /** Configurations from -config-env variables, merged after the files. */
   inline?: readonly InlineConfig[];
+  /** The app to run (`coffer agent ... -- CMD ARGS`): exec's command, applied before the checks. */
+  execCommand?: readonly string[];
 }
 
 /**
@@ -100,6 +102,10 @@ export function loadAgentConfig(paths: readonly string[], options: LoadOptions =
   if (options.exitAfterAuth) {
     config.exitAfterAuth = true;
     config.exitAfterAuthWhere ??= 'the -exit-after-auth flag';
+  }
+  if (options.execCommand && options.execCommand.length > 0) {
+    const where = 'the command after --';
+    config.exec = config.exec ? { ...config.exec, command: [...options.execCommand] } : { command: [...options.execCommand], restartOnSecretChanges: 'always', restartStopSignal: 'SIGTERM', where };
   }
   validateConfig(config, options);
   return config;

@@ -53,6 +53,20 @@ export function agentConfig(plan: InjectionPlan, kind: AgentKind): JsonObject {
   return config;
 }
 
+/**
+ * The configuration of the agent that wraps an app container's command for
+ * coffer.dev/agent-inject-env-*: the same login and server as the injected agent, one
+ * env_template per variable, no sink (the token stays in the process) and no exec stanza: the
+ * app's command follows `--` in the container's args, where the kubelet still expands $(VAR).
+ */
+export function envAgentConfig(plan: InjectionPlan): JsonObject {
+  const base = agentConfig({ ...plan, secrets: [], injectToken: false }, 'sidecar');
+  const auth = base.auto_auth as JsonObject;
+  const envTemplate: JsonObject = {};
+  for (const v of plan.envVars) envTemplate[v.name] = { contents: v.template, error_on_missing_key: true };
+  return { auto_auth: { method: auth.method! }, vault: base.vault!, template_config: base.template_config!, log_level: base.log_level!, env_template: envTemplate };
+}
+
 /** The value of VAULT_CONFIG: base64 of the JSON, as vault-k8s sets it. */
 export function encodeAgentConfig(config: JsonObject): string {
   return Buffer.from(JSON.stringify(config), 'utf8').toString('base64');

@@ -113,5 +113,8 @@ export const C = {
   readinessPort: 'readiness-port',
 } as const;
 
+/** Coffer's per-variable family: `coffer.dev/agent-inject-env-<VAR>: "<path>#<key>"`. */
+export const ENV_FAMILY = 'agent-inject-env';
+
 export const ALL_VAULT_EXACT: readonly string[] = [...Object.values(A), ...Object.keys(NOT_YET), ...NO_EFFECT];
 export const ALL_COFFER: readonly string[] = Object.values(C);

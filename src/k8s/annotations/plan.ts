@@ -5,7 +5,7 @@
 
 import { parseDurationMs } from '../../agent/config/duration.js';
 import type { Pod, SecurityContext, VolumeMount } from '../pod.js';
-import { A, ALL_COFFER, ALL_VAULT_EXACT, AUTH_CONFIG_FAMILY, C, COFFER_PREFIX, F, NO_EFFECT, NOT_YET, NOT_YET_FAMILIES, PER_SECRET_FAMILIES, VAULT_PREFIX } from './names.js';
+import { A, ALL_COFFER, ALL_VAULT_EXACT, AUTH_CONFIG_FAMILY, C, COFFER_PREFIX, ENV_FAMILY, F, NO_EFFECT, NOT_YET, NOT_YET_FAMILIES, PER_SECRET_FAMILIES, VAULT_PREFIX } from './names.js';
 import { supportsNativeSidecars, VAULT_K8S_RESOURCES, type InjectorSettings, type Resources } from './settings.js';
 import { editDistance, isDnsLabel, isDnsSubdomain, isFileMode, isGoDuration, isQuantity, parseGoBool } from './values.js';
 
@@ -27,6 +27,15 @@ export interface SecretPlan {
   perms?: string;
   command?: string;
   errorOnMissingKey: boolean;
+}
+
+/** One `coffer.dev/agent-inject-env-<VAR>: "<path>#<key>"`: a variable the app process starts with. */
+export interface EnvVarPlan {
+  name: string;
+  path: string;
+  key: string;
+  /** The env_template text that reads it (KV v2 when the path's second segment is "data"). */
+  template: string;
 }
 
 export interface JsonPatchOp {
@@ -64,6 +73,8 @@ export interface InjectionPlan {
   /** Extra mount paths from secret-volume-path-<name>, each its own memory volume. */
   customMountPaths: string[];
   secrets: SecretPlan[];
+  /** Variables for the app processes (their commands are wrapped by `coffer agent` in exec mode). */
+  envVars: EnvVarPlan[];
   injectToken: boolean;
   serviceAccountMount?: VolumeMount;
   securityContext?: SecurityContext;
@@ -159,6 +170,7 @@ function checkNames(r: Reader): void {
   for (const [key, value] of Object.entries(r.ann)) {
     if (key.startsWith(COFFER_PREFIX)) {
       const name = key.slice(COFFER_PREFIX.length);
+      if (name.startsWith(`${ENV_FAMILY}-`)) continue;
       if (!ALL_COFFER.includes(name)) r.errors.push({ annotation: key, message: `is not a Coffer annotation${suggestion(name, ALL_COFFER, COFFER_PREFIX)}` });
       continue;
     }
@@ -285,6 +297,35 @@ function readSecrets(r: Reader, volumePath: string, failFast: boolean, defaultTe
     secrets.push(s);
   }
   return { secrets, customMountPaths };
+}
+
+/**
+ * `coffer.dev/agent-inject-env-<VAR>: "<path>#<key>"` -> variables, in name order. The path and
+ * key go into template text, so only characters that cannot end a string or an action are taken.
+ */
+function readEnvVars(r: Reader): EnvVarPlan[] {
+  const out: EnvVarPlan[] = [];
+  for (const [annotation, value] of Object.entries(r.ann)) {
+    if (!annotation.startsWith(`${COFFER_PREFIX}${ENV_FAMILY}-`)) continue;
+    const short = annotation.slice(COFFER_PREFIX.length);
+    const name = short.slice(ENV_FAMILY.length + 1);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      r.fail(short, `"${name}" is not an environment variable name (letters, digits and _, not starting with a digit)`, COFFER_PREFIX);
+      continue;
+    }
+    const m = /^([A-Za-z0-9._@:/-]+)#([A-Za-z0-9._-]+)$/.exec(value.trim());
+    if (!m) {
+      r.fail(short, `must be "<path>#<key>" such as "secret/data/myapp/config#password" (path and key of letters, digits, . _ - and the path's /), not ${JSON.stringify(value)}`, COFFER_PREFIX);
+      continue;
+    }
+    const path = m[1]!.replace(/^\/+|\/+$/g, '');
+    const key = m[2]!;
+    const kv2 = path.split('/')[1] === 'data';
+    const data = kv2 ? '.Data.data' : '.Data';
+    const field = /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${data}.${key}` : `index ${data} "${key}"`;
+    out.push({ name, path, key, template: `{{ with secret "${path}" }}{{ ${field} }}{{ end }}` });
+  }
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 function readResources(r: Reader, base: Resources): InjectionPlan['resources'] {
@@ -440,6 +481,7 @@ export function buildPlan(pod: Pod, namespace: string, s: InjectorSettings): { p
 
   const { secrets, customMountPaths } = readSecrets(r, secretVolumePath, failFast, defaultTemplate);
   const injectToken = r.bool(A.token, false);
+  const envVars = readEnvVars(r);
 
   const sa = pod.spec?.containers?.flatMap((c) => c.volumeMounts ?? []).find(isSaTokenMount);
   const configMap = r.get(A.configMap);
@@ -477,19 +519,21 @@ export function buildPlan(pod: Pod, namespace: string, s: InjectorSettings): { p
   const jsonPatch = readJsonPatch(r, A.jsonPatch);
   const initJsonPatch = readJsonPatch(r, A.initJsonPatch);
 
-  if (secrets.length === 0 && !injectToken && !configMap) {
-    r.errors.push({ annotation: VAULT_PREFIX + A.inject, message: `is true but asks for nothing: add ${VAULT_PREFIX}${F.secret}-NAME: "PATH" (or agent-inject-token, or agent-configmap)` });
+  const agentNeeded = secrets.length > 0 || injectToken || Boolean(configMap);
+  if (!agentNeeded && envVars.length === 0) {
+    r.errors.push({ annotation: VAULT_PREFIX + A.inject, message: `is true but asks for nothing: add ${VAULT_PREFIX}${F.secret}-NAME: "PATH" (or agent-inject-token, agent-configmap, or ${COFFER_PREFIX}${ENV_FAMILY}-VAR: "PATH#KEY")` });
   }
   for (const c of appContainers) if (!isDnsLabel(c)) r.errors.push({ annotation: VAULT_PREFIX + A.containers, message: `container name ${JSON.stringify(c)} is not valid` });
 
   if (r.errors.length > 0 || !auth || !logLevel) return { errors: r.errors };
 
-  const nativeOn = native && !prePopulateOnly;
+  // Variables only: each wrapped app process logs in by itself, so no agent container is added.
+  const nativeOn = agentNeeded && native && !prePopulateOnly;
   const plan: InjectionPlan = {
     namespace,
     image,
-    init: nativeOn ? false : prePopulate || prePopulateOnly,
-    sidecar: nativeOn ? false : !prePopulateOnly,
+    init: nativeOn || !agentNeeded ? false : prePopulate || prePopulateOnly,
+    sidecar: nativeOn || !agentNeeded ? false : !prePopulateOnly,
     native: nativeOn,
     nativeWaitReady: nativeOn && prePopulate,
     readinessPort,
@@ -498,6 +542,7 @@ export function buildPlan(pod: Pod, namespace: string, s: InjectorSettings): { p
     secretVolumePath,
     customMountPaths,
     secrets,
+    envVars,
     injectToken,
     resources,
     revokeOnShutdown,

@@ -90,5 +90,8 @@ export function review(input: unknown, settings: InjectorSettings): ReviewResult
     if (!(e instanceof ContainerPatchError)) throw e;
     return answer({ allowed: false, status: { code: 400, reason: 'BadRequest', message: denialMessage([e.error]) } }, 'denied', { errors: [e.error] });
   }
-  return answer({ allowed: true, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(patch), 'utf8').toString('base64') }, 'injected');
+  return answer(
+    { allowed: true, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(patch.ops), 'utf8').toString('base64'), ...(patch.warnings.length > 0 ? { warnings: patch.warnings } : {}) },
+    'injected',
+  );
 }

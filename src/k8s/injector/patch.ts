@@ -6,7 +6,7 @@
 
 import { A, VAULT_PREFIX, type InjectionPlan, type JsonPatchOp } from '../annotations/index.js';
 import type { Container, Pod } from '../pod.js';
-import { agentContainer, injectedVolumes, secretMounts } from './containers.js';
+import { agentContainer, envInitContainer, injectedVolumes, secretMounts, wrapForEnv } from './containers.js';
 
 /** RFC 6901: "~" -> "~0", "/" -> "~1". */
 export function pointerEscape(s: string): string {
@@ -28,13 +28,23 @@ function addMounts(ops: JsonPatchOp[], c: Container, plan: InjectionPlan, path: 
   addAll(ops, c.volumeMounts, mounts, `${path}/volumeMounts`);
 }
 
-export function buildPatch(pod: Pod, plan: InjectionPlan): JsonPatchOp[] {
+/** The patch, and the admission warnings (containers whose command the injector cannot wrap). */
+export function buildPatch(pod: Pod, plan: InjectionPlan): { ops: JsonPatchOp[]; warnings: string[] } {
   const spec = pod.spec!;
   const ops: JsonPatchOp[] = [];
+  const warnings: string[] = [];
+  const agent = plan.init || plan.sidecar || plan.native;
   addAll(ops, spec.volumes, injectedVolumes(plan), '/spec/volumes');
 
   spec.containers.forEach((c, i) => {
-    if (plan.containers.includes(c.name)) addMounts(ops, c, plan, `/spec/containers/${i}`);
+    if (!plan.containers.includes(c.name)) return;
+    if (plan.envVars.length > 0) {
+      // The whole container is replaced: its command, args, env and mounts all change.
+      const wrapped = wrapForEnv(c, plan);
+      if (wrapped.warning) warnings.push(wrapped.warning);
+      ops.push({ op: 'replace', path: `/spec/containers/${i}`, value: wrapped.container });
+      if (agent) addMounts(ops, wrapped.container, plan, `/spec/containers/${i}`);
+    } else if (agent) addMounts(ops, c, plan, `/spec/containers/${i}`);
   });
 
   const existingInit = spec.initContainers ?? [];
@@ -55,9 +65,15 @@ export function buildPatch(pod: Pod, plan: InjectionPlan): JsonPatchOp[] {
     }
   }
   if (plan.sidecar) addAll(ops, spec.containers, [agentContainer(plan, 'sidecar')], '/spec/containers');
+  if (plan.envVars.length > 0) {
+    // After every other init container (so after the agent's): it only has to finish before the apps start.
+    const envInit = envInitContainer(plan);
+    const initCount = (spec.initContainers ?? []).length + (agentInit ? 1 : 0);
+    addAll(ops, initCount > 0 ? [envInit] : undefined, [envInit], '/spec/initContainers');
+  }
 
   const annotations = pod.metadata?.annotations;
   if (annotations === undefined) ops.push({ op: 'add', path: '/metadata/annotations', value: { [VAULT_PREFIX + A.status]: 'injected' } });
   else ops.push({ op: 'add', path: `/metadata/annotations/${pointerEscape(VAULT_PREFIX + A.status)}`, value: 'injected' });
-  return ops;
+  return { ops, warnings };
 }
