@@ -11,29 +11,12 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startDevServer, tempDir } from '../../test/support/server.js';
+import { api } from '../../test/support/http.js';
 
 const seconds = Number(process.argv[2] ?? 10);
 const attackers = Number(process.argv[3] ?? 50);
 
-function request(agent: http.Agent, addr: string, method: string, path: string, token?: string, body?: unknown): Promise<number> {
-  const url = new URL(addr);
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const headers: Record<string, string | number> = {};
-  if (token) headers['X-Vault-Token'] = token;
-  if (payload) {
-    headers['Content-Type'] = 'application/json';
-    headers['Content-Length'] = Buffer.byteLength(payload);
-  }
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, path: `/v1/${path}`, method, headers, agent }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    if (payload) req.write(payload);
-    req.end();
-  });
-}
+const request = async (agent: http.Agent, addr: string, method: string, path: string, token?: string, body?: unknown): Promise<number> => (await api(addr, method, path, { agent, token, body })).status;
 
 const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 

@@ -6,6 +6,7 @@
 // from -kube-version, else from the API server's /version when in a cluster, else it is unknown
 // (classic injection).
 
+import { untilStopSignal } from './stop-signal.js';
 import { readFileSync } from 'node:fs';
 import { parseFlags, usageText, UsageError, type FlagSpec, type ParsedFlags } from './flags.js';
 import { defaultSettings, parseKubeVersion, RESOURCE_DEFAULTS, DEFAULT_IMAGE, DEFAULT_READINESS_PORT, parseGoBool, type InjectorSettings } from '../k8s/annotations/index.js';
@@ -213,23 +214,14 @@ export async function injectorCommand(argv: string[], env: Readonly<Record<strin
     tls: fromFiles ? 'files' : `auto (${String(v['tls-auto'])})`,
   });
   process.stdout.write(`==> Coffer injector listening on https://${addr.host}:${running.port}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    process.on('SIGHUP', () => {
-      if (!fromFiles) return;
-      try {
-        running.setCertificate(readFileSync(String(v['tls-cert-file'])), readFileSync(String(v['tls-key-file'])));
-        log.info('TLS certificate reloaded');
-      } catch (e) {
-        log.error('TLS certificate reload failed; the old one stays', { error: (e as Error).message });
-      }
-    });
+  await untilStopSignal(() => {
+    if (!fromFiles) return;
+    try {
+      running.setCertificate(readFileSync(String(v['tls-cert-file'])), readFileSync(String(v['tls-key-file'])));
+      log.info('TLS certificate reloaded');
+    } catch (e) {
+      log.error('TLS certificate reload failed; the old one stays', { error: (e as Error).message });
+    }
   });
   auto?.stop();
   await running.close();

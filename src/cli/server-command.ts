@@ -8,6 +8,7 @@ import { parseFlags, usageText, UsageError, type FlagSpec } from './flags.js';
 import { devConfig } from '../server/config.js';
 import { loadServerConfig } from '../server/config-file.js';
 import { startServer } from '../server/server.js';
+import { untilStopSignal } from './stop-signal.js';
 import { createServerLogger, gatedStderr, isLogFormat, LOG_FORMATS, type LogFormat } from '../server/log.js';
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -115,16 +116,7 @@ export async function serverCommand(argv: string[]): Promise<number> {
     process.stdout.write(`==> Coffer server started on ${addr}; storage: ${config.storage.type}\n`);
   }
   out.open();
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    process.on('SIGHUP', () => void server.core.audit.reopen());
-  });
+  await untilStopSignal(() => void server.core.audit.reopen());
   process.stdout.write('==> Coffer shutdown triggered\n');
   await server.close();
   return 0;

@@ -15,26 +15,7 @@ import { HASH_BUSY } from '../../src/server/auth/userpass/password_hash.js';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** A request from a chosen loopback source address (127.0.0.0/8 is all local on Linux). */
-function from(localAddress: string, addr: string, method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: { errors?: string[] } | null }> {
-  const url = new URL(addr);
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const headers: Record<string, string | number> = {};
-  if (token) headers['X-Vault-Token'] = token;
-  if (payload) {
-    headers['Content-Type'] = 'application/json';
-    headers['Content-Length'] = Buffer.byteLength(payload);
-  }
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, path: `/v1/${path}`, method, headers, localAddress, agent: false }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? JSON.parse(text) : null }));
-    });
-    req.on('error', reject);
-    if (payload) req.write(payload);
-    req.end();
-  });
-}
+const from = (localAddress: string, addr: string, method: string, path: string, token?: string, body?: unknown) => api(addr, method, path, { token, body, localAddress });
 
 describe('login floods, rate-limit quotas and user lockout (real server)', () => {
   let s: DevServer;

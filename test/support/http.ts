@@ -18,6 +18,10 @@ export interface ApiOptions {
   rawBody?: string | Buffer;
   headers?: Record<string, string>;
   ca?: string | Buffer;
+  /** A keep-alive agent to reuse connections (default: a new connection per request). */
+  agent?: http.Agent;
+  /** The loopback source address to send from (127.0.0.0/8 is all local on Linux). */
+  localAddress?: string;
 }
 
 export function api(addr: string, method: string, path: string, opts: ApiOptions = {}): Promise<ApiResult> {
@@ -33,7 +37,7 @@ export function api(addr: string, method: string, path: string, opts: ApiOptions
   }
   const mod = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = mod.request({ host: url.hostname, port: url.port, path: rawPath, method, headers, agent: false, ca: opts.ca }, (res) => {
+    const req = mod.request({ host: url.hostname, port: url.port, path: rawPath, method, headers, agent: opts.agent ?? false, ca: opts.ca, localAddress: opts.localAddress }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
