@@ -3,6 +3,10 @@
 // above a block's fence:
 //   <!-- readme-test: skip (reason) -->
 //   <!-- readme-test: background until "TEXT" -->            (optionally `, paste exports`)
+// and, for README content that another test reads (it is not run by the shell runner):
+//   <!-- readme-test: example NAME -->    above a non-shell block (e.g. a manifest), see markedExample
+//   <!-- readme-test: table NAME -->      above a Markdown table, see markedTable
+// Any other marker, or a marker with nothing of its kind below it, is an error naming its line.
 
 export interface ReadmeBlock {
   /** 1-based line of the opening fence in README.md. */
@@ -17,6 +21,7 @@ const MARKER = /^<!--\s*readme-test:\s*(.*?)\s*-->\s*$/;
 
 export function parseReadme(text: string): ReadmeBlock[] {
   const lines = text.split('\n');
+  checkNamedMarkers(lines);
   const blocks: ReadmeBlock[] = [];
   for (let i = 0; i < lines.length; i++) {
     const open = /^```(\S*)\s*$/.exec(lines[i]!);
@@ -33,6 +38,69 @@ export function parseReadme(text: string): ReadmeBlock[] {
     blocks.push(block);
   }
   return blocks;
+}
+
+const NAMED = /^(example|table)\s+([a-z0-9][a-z0-9-]*)$/;
+
+/**
+ * Markers anywhere in the file: `example NAME` must sit above a non-shell fence, `table NAME` above
+ * a table, each NAME once; skip/background markers are checked by parseReadme on their shell blocks,
+ * and a marker of any other form is refused here (it would otherwise be silently ignored when no
+ * shell block follows it).
+ */
+function checkNamedMarkers(lines: string[]): void {
+  const seen = new Set<string>();
+  for (let i = 0; i < lines.length; i++) {
+    const m = MARKER.exec(lines[i]!);
+    if (!m) continue;
+    const body = m[1]!;
+    const next = lines[i + 1] ?? '';
+    const fence = /^```(\S*)\s*$/.exec(next);
+    const named = NAMED.exec(body);
+    if (!named) {
+      if (fence && SHELL_LANGS.has(fence[1]!)) continue; // applyMarker checks it
+      throw new Error(`README.md:${i + 1}: marker "${body}" is not above a shell block: use example NAME (above another block) or table NAME (above a table)`);
+    }
+    const [, kind, name] = named;
+    const key = `${kind} ${name}`;
+    if (seen.has(key)) throw new Error(`README.md:${i + 1}: a second "${key}" marker`);
+    seen.add(key);
+    if (kind === 'example' && !(fence && !SHELL_LANGS.has(fence[1]!))) throw new Error(`README.md:${i + 1}: "${key}" must be right above a non-shell code block`);
+    if (kind === 'table' && !next.startsWith('|')) throw new Error(`README.md:${i + 1}: "${key}" must be right above a table`);
+  }
+}
+
+function findNamed(lines: string[], kind: 'example' | 'table', name: string): number {
+  const at = lines.findIndex((l) => {
+    const m = MARKER.exec(l);
+    return m !== null && m[1] === `${kind} ${name}`;
+  });
+  if (at < 0) throw new Error(`README.md has no <!-- readme-test: ${kind} ${name} --> marker`);
+  return at;
+}
+
+/** The code block below `<!-- readme-test: example NAME -->`. */
+export function markedExample(text: string, name: string): { line: number; lang: string; code: string } {
+  const lines = text.split('\n');
+  checkNamedMarkers(lines);
+  const at = findNamed(lines, 'example', name);
+  const lang = /^```(\S*)/.exec(lines[at + 1]!)![1]!;
+  let end = at + 2;
+  while (end < lines.length && !/^```\s*$/.test(lines[end]!)) end++;
+  if (end >= lines.length) throw new Error(`README.md:${at + 2}: code block never closed`);
+  return { line: at + 2, lang, code: lines.slice(at + 2, end).join('\n') };
+}
+
+/** The body rows of the table below `<!-- readme-test: table NAME -->`, as trimmed cells (header and separator left out). */
+export function markedTable(text: string, name: string): { line: number; header: string[]; rows: string[][] } {
+  const lines = text.split('\n');
+  checkNamedMarkers(lines);
+  const at = findNamed(lines, 'table', name);
+  const cells = (l: string): string[] => l.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+  const body: string[] = [];
+  for (let i = at + 1; i < lines.length && lines[i]!.startsWith('|'); i++) body.push(lines[i]!);
+  if (body.length < 2 || !/^\|[\s|:-]+\|$/.test(body[1]!.trim())) throw new Error(`README.md:${at + 2}: the table has no header separator line`);
+  return { line: at + 2, header: cells(body[0]!), rows: body.slice(2).map(cells) };
 }
 
 function applyMarker(block: ReadmeBlock, body: string): void {
