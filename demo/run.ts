@@ -39,6 +39,7 @@ export AWS_SECRET_ACCESS_KEY='{{ .Data.data.aws_secret_access_key }}'
 const SECRET = { aws_access_key_id: 'AKIAIOSFODNN7EXAMPLE', aws_secret_access_key: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
 let stepNo = 0;
+let interrupted = false;
 const out = (s = ''): void => void process.stdout.write(`${s}\n`);
 const indent = (s: string): string =>
   s
@@ -48,6 +49,7 @@ const indent = (s: string): string =>
     .join('\n');
 
 function step(what: string, command: string): void {
+  if (interrupted) throw new Error('interrupted');
   out();
   out(`== Step ${++stepNo}: ${what}`);
   out(indent(command.split('\n').map((l, i) => (i === 0 ? `$ ${l}` : `  ${l}`)).join('\n')));
@@ -71,6 +73,15 @@ function cleanup(): Promise<void> {
   return cleaning;
 }
 
+/** Registers what `starting` starts for cleanup at once, so a Ctrl-C while it starts still stops it. */
+function started<T>(name: string, starting: Promise<T>, stop: (t: T) => Promise<unknown>): Promise<T> {
+  cleanups.push({ name, run: async () => {
+    const t = await starting.catch(() => undefined); // a start that failed has cleaned up after itself
+    if (t !== undefined) await stop(t);
+  } });
+  return starting;
+}
+
 function checkOk(r: ApiResult, what: string): ApiResult {
   // The error text of a Vault-style API never holds the secret or token sent to it.
   if (r.status >= 300) throw new Error(`${what}: HTTP ${r.status} ${r.text}`);
@@ -78,15 +89,23 @@ function checkOk(r: ApiResult, what: string): ApiResult {
 }
 
 function runCoffer(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((res, rej) => {
-    const p = spawn(process.execPath, [COFFER_BIN, ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    p.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const p = spawn(process.execPath, [COFFER_BIN, ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  p.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  p.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const done = new Promise<{ code: number; stdout: string; stderr: string }>((res, rej) => {
     p.on('error', rej);
     p.on('close', (code) => res({ code: code ?? 1, stdout, stderr }));
   });
+  cleanups.push({
+    name: `coffer ${args.slice(0, 2).join(' ')}`,
+    run: async () => {
+      if (p.exitCode === null && p.signalCode === null) p.kill('SIGTERM');
+      await done.catch(() => undefined);
+    },
+  });
+  return done;
 }
 
 function tutorialPod(): Pod {
@@ -138,8 +157,7 @@ async function main(): Promise<number> {
     'Start a Coffer server: SQLite storage, a TLS listener',
     'cat > server.hcl <<EOF\nstorage "sqlite" { path = "coffer.db" }\nlistener "tcp" { address = "127.0.0.1:PORT"  tls_cert_file = "server.pem"  tls_key_file = "server.key" }\nEOF\ncoffer server -config=server.hcl',
   );
-  const srv: ServerProcess = await startTlsServer(`storage "sqlite" {\n  path = "${join(work, 'coffer.db')}"\n}`, pki, work);
-  cleanups.push({ name: 'the Coffer server', run: () => srv.stop() });
+  const srv: ServerProcess = await started('the Coffer server', startTlsServer(`storage "sqlite" {\n  path = "${join(work, 'coffer.db')}"\n}`, pki, work), (s) => s.stop());
   const ca = pki.ca;
   result(`listening on ${srv.addr} (pid ${srv.proc.pid})`);
 
@@ -160,8 +178,7 @@ async function main(): Promise<number> {
     'Start the fake Kubernetes API (HTTPS with its own CA): namespace app-namespace with service account my-sa; default/vault-auth bound to system:auth-delegator',
     'npm run fake-kube   # or, on a cluster: kubectl create sa my-sa -n app-namespace; kubectl create clusterrolebinding ... --clusterrole=system:auth-delegator',
   );
-  const kube: FakeKube = await startFakeKube();
-  cleanups.push({ name: 'the fake Kubernetes API', run: () => kube.close() });
+  const kube: FakeKube = await started('the fake Kubernetes API', startFakeKube(), (k) => k.close());
   kube.createNamespace(NS);
   kube.createServiceAccount(NS, 'my-sa');
   kube.createServiceAccount('default', 'vault-auth');
@@ -214,15 +231,19 @@ async function main(): Promise<number> {
   writeFileSync(join(tlsDir, 'ca.crt'), ca, { mode: 0o644 });
   chmodSync(tlsDir, 0o755); // as a Secret volume: readable by the agent's non-root user
   const saDir = serviceAccountVolume(kube.projectedToken(NS, 'my-sa', { podName: 'my-app' }), kube.caPem, NS);
-  let running: RunningPod | undefined;
-  cleanups.push({ name: 'the pod', run: async () => running?.stop() });
-  running = await runPod({ pod: injected, volumeSources: { [SA_VOLUME]: saDir, 'vault-tls-secrets': tlsDir }, path: [cofferBinDir(COFFER_BIN)] });
+  const running: RunningPod = await started('the pod', runPod({ pod: injected, volumeSources: { [SA_VOLUME]: saDir, 'vault-tls-secrets': tlsDir }, path: [cofferBinDir(COFFER_BIN)] }), (p) => p.stop());
   const init0 = running.containers.get('vault-agent-init');
   if (init0) result(`vault-agent-init logged in at auth/kube-policy as my-sa, rendered /vault/secrets/config.txt and exited ${await init0.exited}`);
   const app = running.containers.get('app')!;
   const code = await app.exited;
   if (code !== 0) throw new Error(`the app exited ${code}:\n${running.describe()}`);
   result(`app started after it, and exited ${code}`);
+
+  const sidecar = running.containers.get('vault-agent');
+  if (sidecar) {
+    await sidecar.waitForOutput(/token written/);
+    result('vault-agent (the sidecar) logged in too and keeps the token and the file fresh');
+  }
 
   step("The app's output: the tutorial's secret, from Coffer", 'kubectl logs my-app -c app -n app-namespace');
   out(indent(app.output()));
@@ -240,7 +261,6 @@ async function main(): Promise<number> {
   return 0;
 }
 
-let interrupted = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {
     interrupted = true;
