@@ -113,7 +113,10 @@ export async function startWithConfig(
     },
     'the server to listen',
     output,
-  );
+  ).catch((e: unknown) => {
+    proc.kill('SIGKILL');
+    throw e;
+  });
   if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}:\n${output()}`);
   return { addr, proc, output, stop: stopper(proc), configPath, port };
 }
