@@ -165,7 +165,7 @@ class Reader {
   }
 }
 
-/** Unknown names under our prefixes, and vault-k8s features not implemented yet. */
+/** Unknown names under our prefixes, and vault-k8s features Coffer does not offer yet (accepted only at their defaults). */
 function checkNames(r: Reader): void {
   for (const [key, value] of Object.entries(r.ann)) {
     if (key.startsWith(COFFER_PREFIX)) {

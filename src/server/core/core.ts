@@ -35,7 +35,7 @@ import { wrapResponse } from './wrapping.js';
 import { ipInCidrs } from '../framework/cidr.js';
 import type { Metrics } from '../metrics.js';
 import { QuotaManager } from '../quotas/manager.js';
-import { LockoutTable, lockoutSettings } from '../quotas/lockout.js';
+import { LOCKOUT_TYPES, LockoutTable, lockoutSettings } from '../quotas/lockout.js';
 
 export interface CoreOptions {
   physical: PhysicalStorage;
@@ -597,8 +597,10 @@ export class Core {
       }
 
       await this.audit.logRequest(auditReq, tokenEntry, null, auditMeta);
-      const lockout = lockoutSettings(m.entry.type, m.entry.config.user_lockout_config);
-      let res = await this.lockout.guard(m.entry.accessor, match.def.aliasLookahead?.(fields) ?? null, lockout, () => invoke(match, breq, fields));
+      // Only login paths of userpass and approle count failures; every other request goes straight through.
+      let res = match.def.aliasLookahead && LOCKOUT_TYPES.includes(m.entry.type)
+        ? await this.lockout.guard(m.entry.accessor, match.def.aliasLookahead(fields), lockoutSettings(m.entry.type, m.entry.config.user_lockout_config), () => invoke(match, breq, fields))
+        : await invoke(match, breq, fields);
 
       if (m.entry.table === 'auth' && (breq.operation === 'create' || breq.operation === 'update') && !match.def.unauthenticated) {
         const warning = await missingPoliciesWarning(this.policies, req.data);
