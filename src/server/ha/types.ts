@@ -102,3 +102,21 @@ export interface HaBackend {
   /** Releases connections (not the lock: call release first for a graceful hand-over). */
   close(): Promise<void>;
 }
+
+/** What sys/leader, sys/health, sys/ha-status, sys/step-down and the HTTP layer ask of the HA manager. */
+export interface HaControl {
+  /** This node holds the lock and its last renew is recent enough to still trust it (local monotonic clock). */
+  isActive(): boolean;
+  /** The node as configured (api_addr, cluster_addr). */
+  readonly self: HaNodeInfo;
+  /** The active node as last seen (refreshed by the standby loop); null when none is known. */
+  currentLeader(): HaLeader | null;
+  /** The active node as the engine says now (falls back to the last seen one when the engine cannot answer). */
+  fetchLeader(): Promise<HaLeader | null>;
+  /** Nodes seen recently, for sys/ha-status. */
+  nodes(): Promise<HaNodeRecord[]>;
+  /** Gives the lock up at once so a standby takes over; this node stays a standby for a while. */
+  stepDown(): Promise<void>;
+  /** A write was refused by the fence: this node is not active any more. */
+  writeRefused(): void;
+}
