@@ -29,8 +29,8 @@ export interface HaTimings {
   stepDownHoldMs: number;
 }
 
-/** Failover well under 2 s after a crash: lease 1 s, standbys try every 150 ms. */
-export const DEFAULT_TIMINGS: HaTimings = { leaseMs: 1000, renewMs: 200, pollMs: 150, marginMs: 350, heartbeatMs: 1000, stepDownHoldMs: 2000 };
+/** Failover under 2 s after a crash: lease 1 s, standbys try every 100 ms. */
+export const DEFAULT_TIMINGS: HaTimings = { leaseMs: 1000, renewMs: 200, pollMs: 100, marginMs: 350, heartbeatMs: 1000, stepDownHoldMs: 2000 };
 
 export interface HaManagerOptions {
   backend: HaBackend;
@@ -64,6 +64,7 @@ export class HaManager implements HaControl {
   /** Role changes run one after another. */
   private transitions: Promise<void> = Promise.resolve();
   private activating: Promise<void> | null = null;
+  private leaderQuery: Promise<HaLeader | null> | null = null;
 
   constructor(private readonly opts: HaManagerOptions) {
     this.self = opts.self;
@@ -89,7 +90,7 @@ export class HaManager implements HaControl {
     try {
       this.unsubscribe = await this.opts.backend.subscribe((e) => this.event(e));
     } catch (e) {
-      this.opts.logger.warn({ err: String(e) }, 'ha: cannot subscribe to invalidation events; standbys will see changes late');
+      this.opts.logger.warn({ err: String(e) }, 'cannot subscribe to invalidation events; standbys will see changes late');
     }
     this.timers.push(setInterval(() => void this.renewTick(), this.t.renewMs));
     this.timers.push(setInterval(() => this.watchdog(), Math.max(10, Math.min(50, this.t.marginMs / 4))));
@@ -111,8 +112,8 @@ export class HaManager implements HaControl {
     this.role = 'stopped';
     this.epoch = null;
     if (wasLeader && release && epoch !== null) {
-      await this.opts.backend.release(epoch).catch((e: unknown) => this.opts.logger.warn({ err: String(e) }, 'ha: could not release the lock; it expires by itself'));
-      this.opts.logger.info('ha: released the lock');
+      await this.opts.backend.release(epoch).catch((e: unknown) => this.opts.logger.warn({ err: String(e) }, 'could not release the lock; it expires by itself'));
+      this.opts.logger.info('released the lock');
     }
     await this.unsubscribe?.().catch(() => undefined);
     this.unsubscribe = null;
@@ -132,13 +133,19 @@ export class HaManager implements HaControl {
     return this.leaderSeen;
   }
 
-  async fetchLeader(): Promise<HaLeader | null> {
-    try {
-      this.leaderSeen = await this.opts.backend.leader();
-    } catch {
-      // the engine cannot answer: keep what we saw last
-    }
-    return this.leaderSeen;
+  /** Concurrent callers (every request waiting to be forwarded) share one query. */
+  fetchLeader(): Promise<HaLeader | null> {
+    this.leaderQuery ??= this.opts.backend
+      .leader()
+      .then((leader) => {
+        this.leaderSeen = leader;
+        return leader;
+      })
+      .catch(() => this.leaderSeen) // the engine cannot answer: keep what we saw last
+      .finally(() => {
+        this.leaderQuery = null;
+      });
+    return this.leaderQuery;
   }
 
   nodes(): Promise<HaNodeRecord[]> {
@@ -151,7 +158,7 @@ export class HaManager implements HaControl {
     this.holdOffUntil = performance.now() + this.t.stepDownHoldMs;
     this.demote('step-down');
     if (epoch !== null) await this.opts.backend.release(epoch);
-    this.opts.logger.info('ha: stepped down; the lock is free for a standby');
+    this.opts.logger.info('stepped down; the lock is free for a standby');
   }
 
   writeRefused(): void {
@@ -192,7 +199,7 @@ export class HaManager implements HaControl {
       }
       await this.fetchLeader();
     } catch (e) {
-      this.opts.logger.debug?.({ err: String(e) }, 'ha: lock attempt failed');
+      this.opts.logger.debug?.({ err: String(e) }, 'lock attempt failed');
     } finally {
       this.polling = false;
       if (this.role === 'standby') this.schedulePoll(this.t.pollMs);
@@ -206,13 +213,13 @@ export class HaManager implements HaControl {
     this.role = 'activating';
     this.opts.metrics?.lockAcquired();
     this.leaderSeen = { ...this.self, epoch, activeSince: new Date().toISOString() };
-    this.opts.logger.info({ epoch }, 'ha: acquired the lock; becoming the active node');
+    this.opts.logger.info({ epoch }, 'acquired the lock; becoming the active node');
     const run = this.transitions.then(async () => {
       if (this.epoch !== epoch || this.role !== 'activating') return;
       try {
         await this.opts.becomeActive(epoch);
       } catch (e) {
-        this.opts.logger.error({ err: String(e) }, 'ha: could not become active; giving the lock back');
+        this.opts.logger.error({ err: String(e) }, 'could not become active; giving the lock back');
         if (this.epoch === epoch) {
           this.holdOffUntil = performance.now() + this.t.stepDownHoldMs;
           this.demote('activation failed');
@@ -222,7 +229,7 @@ export class HaManager implements HaControl {
       }
       if (this.epoch === epoch && this.role === 'activating') {
         this.role = 'active';
-        this.opts.logger.info({ epoch }, 'ha: this node is active');
+        this.opts.logger.info({ epoch }, 'this node is active');
         void this.fetchLeader();
       }
     });
@@ -237,10 +244,10 @@ export class HaManager implements HaControl {
     this.epoch = null;
     this.leaderSeen = null;
     this.opts.metrics?.lockLost(reason);
-    this.opts.logger.warn({ reason }, 'ha: no longer the active node; serving as a standby');
+    this.opts.logger.warn({ reason }, 'no longer the active node; serving as a standby');
     this.transitions = this.transitions
       .then(() => this.opts.becomeStandby(reason))
-      .catch((e: unknown) => this.opts.logger.error({ err: String(e) }, 'ha: error while becoming a standby'));
+      .catch((e: unknown) => this.opts.logger.error({ err: String(e) }, 'error while becoming a standby'));
     this.schedulePoll(this.t.pollMs);
   }
 
@@ -256,7 +263,7 @@ export class HaManager implements HaControl {
       if (ok) this.lastRenewSent = sent;
       else this.demote('the lock was lost (renew refused)');
     } catch (e) {
-      this.opts.logger.warn({ err: String(e) }, 'ha: lock renew failed');
+      this.opts.logger.warn({ err: String(e) }, 'lock renew failed');
     } finally {
       this.renewing = false;
     }

@@ -69,9 +69,12 @@ export async function openPostgresHa(options: PostgresHaOptions): Promise<HaBack
   const data = await openPostgresStorage({ connectionUrl, table: options.table, maxParallel: options.maxParallel });
   const writePool = new pg.Pool({ connectionString: connectionUrl, max: options.maxParallel ?? DEFAULT_MAX_PARALLEL, connectionTimeoutMillis: 10_000, query_timeout: options.queryTimeoutMs ?? 30_000 });
   const lockTimeout = options.lockQueryTimeoutMs ?? 1000;
-  const lockPool = new pg.Pool({ connectionString: connectionUrl, max: 3, connectionTimeoutMillis: lockTimeout, query_timeout: lockTimeout });
+  // The election has its own connections, so leader lookups and heartbeats never delay a renew or a takeover.
+  const lockPool = new pg.Pool({ connectionString: connectionUrl, max: 2, connectionTimeoutMillis: lockTimeout, query_timeout: lockTimeout });
+  const infoPool = new pg.Pool({ connectionString: connectionUrl, max: 2, connectionTimeoutMillis: lockTimeout, query_timeout: lockTimeout });
   writePool.on('error', () => undefined);
   lockPool.on('error', () => undefined);
+  infoPool.on('error', () => undefined);
 
   try {
     const client = await writePool.connect();
@@ -87,7 +90,7 @@ export async function openPostgresHa(options: PostgresHaOptions): Promise<HaBack
       client.release();
     }
   } catch (err) {
-    await Promise.all([data.close(), writePool.end(), lockPool.end()]).catch(() => undefined);
+    await Promise.all([data.close(), writePool.end(), lockPool.end(), infoPool.end()]).catch(() => undefined);
     const reason = redactPassword(err instanceof Error ? err.message : String(err), connectionUrl);
     throw new Error(`postgresql ha: cannot set up ha_table ${haTable.quoted} on ${where}: ${reason}. Check that the user may create and alter it.`);
   }
@@ -177,7 +180,7 @@ export async function openPostgresHa(options: PostgresHaOptions): Promise<HaBack
     },
 
     async leader() {
-      const r = await lockPool.query<{ ha_value: string | null; epoch: string; active_since: Date | null }>(
+      const r = await infoPool.query<{ ha_value: string | null; epoch: string; active_since: Date | null }>(
         `SELECT ha_value, epoch::text AS epoch, active_since FROM ${H} WHERE ha_key = $1 AND valid_until > clock_timestamp()`,
         [LOCK_KEY],
       );
@@ -188,7 +191,7 @@ export async function openPostgresHa(options: PostgresHaOptions): Promise<HaBack
     },
 
     async heartbeat(node) {
-      await lockPool.query(
+      await infoPool.query(
         `INSERT INTO ${H} (ha_key, ha_identity, ha_value, valid_until) VALUES ($1, $2, $3, clock_timestamp())
          ON CONFLICT (ha_key) DO UPDATE SET ha_value = EXCLUDED.ha_value, valid_until = EXCLUDED.valid_until`,
         [NODE_PREFIX + node.nodeId, node.nodeId, JSON.stringify(node)],
@@ -196,7 +199,7 @@ export async function openPostgresHa(options: PostgresHaOptions): Promise<HaBack
     },
 
     async nodes(maxAgeMs) {
-      const r = await lockPool.query<{ ha_value: string | null; valid_until: Date }>(
+      const r = await infoPool.query<{ ha_value: string | null; valid_until: Date }>(
         `SELECT ha_value, valid_until FROM ${H}
           WHERE ha_key >= $1 AND ha_key < $2 AND valid_until > clock_timestamp() - $3::int * interval '1 millisecond'
           ORDER BY ha_key`,
@@ -254,7 +257,7 @@ export async function openPostgresHa(options: PostgresHaOptions): Promise<HaBack
       if (closed) return;
       closed = true;
       for (const stop of [...subscriptions]) await stop();
-      await Promise.all([data.close(), writePool.end(), lockPool.end()]);
+      await Promise.all([data.close(), writePool.end(), lockPool.end(), infoPool.end()]);
     },
   };
   return backend;
