@@ -2,11 +2,12 @@
 // (sys/leader, sys/health 200/429 and its overrides, sys/ha-status); standbys serve reads themselves
 // and forward writes (or answer 307 with X-Vault-No-Request-Forwarding); a write through one node is
 // readable at once through another (read-your-writes); sys/step-down and SIGTERM hand over at once;
-// the metrics count lock changes and forwarded requests.
+// the metrics count lock changes and forwarded requests; node-vault works against a standby.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { api } from '../support/http.js';
+import nodeVault from 'node-vault';
 import { isActive, startHaCluster, waitUntil, type HaCluster } from '../support/ha-cluster.js';
 
 describe('HA cluster on PostgreSQL (3 processes)', { timeout: 240_000 }, () => {
@@ -113,6 +114,19 @@ describe('HA cluster on PostgreSQL (3 processes)', { timeout: 240_000 }, () => {
     const codes: number[] = [];
     for (let i = 0; i < 5; i++) codes.push((await api(s, 'GET', 'kvha/data/ryw/2', { token: limited })).status);
     assert.deepEqual(codes, [200, 200, 200, 403, 403]);
+  });
+
+  it('node-vault pointed at a standby reads, writes, lists and deletes', async () => {
+    const vault = nodeVault({ apiVersion: 'v1', endpoint: c.nodes[standbys()[0]!]!.addr, token: token() });
+    await vault.write('kvha/data/nv/one', { data: { a: 'b' } });
+    const read = await vault.read('kvha/data/nv/one');
+    assert.equal(read.data.data.a, 'b');
+    const list = await vault.list('kvha/metadata/nv');
+    assert.deepEqual(list.data.keys, ['one']);
+    const self = await vault.tokenLookupSelf();
+    assert.deepEqual(self.data.policies, ['root']);
+    await vault.delete('kvha/metadata/nv/one');
+    await assert.rejects(vault.read('kvha/data/nv/one'), (e: { response?: { statusCode?: number } }) => e.response?.statusCode === 404);
   });
 
   it('X-Vault-No-Request-Forwarding: a standby answers 307 to the active node for a write', async () => {

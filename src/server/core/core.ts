@@ -326,6 +326,15 @@ export class Core {
     if (all || key?.startsWith('sys/policy/')) this.policies.invalidate();
     if (all || key === MOUNTS_KEY || key === AUTH_KEY) await this.reloadMounts();
     if (all || key?.startsWith('sys/quotas/')) await this.quotas.load();
+    // A backend may keep its top-level settings in memory (KV v2's config, an auth method's config):
+    // a write to a key directly under a mount's storage rebuilds that backend.
+    if (key !== null && !all) {
+      const m = this.mounted.find((x) => key.startsWith(mountStoragePrefix(x.entry)));
+      if (m && !key.slice(mountStoragePrefix(m.entry).length).includes('/')) {
+        await m.backend.cleanup?.().catch(() => undefined);
+        await this.instantiate(m.entry, m);
+      }
+    }
     if (all || key?.startsWith('core/audit')) {
       await this.audit.teardown();
       await this.audit.setup();
