@@ -92,7 +92,8 @@ export async function startHaCluster(size: number, opts: { pgUrlFor?: (i: number
     haTable,
     async restart(i) {
       const n = nodes[i]!;
-      n.proc = await waitUntil(`node ${i} to start`, 30_000, async () => startWithConfig(n.configPath, n.port));
+      // A loaded machine may take many seconds to start a process: wait long, never assert speed.
+      n.proc = await startWithConfig(n.configPath, n.port, 'http', undefined, { waitMs: 120_000 });
       for (const k of cluster.keys) {
         const r = await api(n.addr, 'PUT', 'sys/unseal', { body: { key: k } });
         if (r.status !== 200) throw new Error(`unseal of node ${i} failed: ${r.status} ${r.text}\n${n.proc.output()}`);
@@ -122,7 +123,7 @@ export async function startHaCluster(size: number, opts: { pgUrlFor?: (i: number
     },
   };
   try {
-    nodes[0]!.proc = await startWithConfig(nodes[0]!.configPath, nodes[0]!.port);
+    nodes[0]!.proc = await startWithConfig(nodes[0]!.configPath, nodes[0]!.port, 'http', undefined, { waitMs: 120_000 });
     const init = await api(nodes[0]!.addr, 'PUT', 'sys/init', { body: { secret_shares: 3, secret_threshold: 2 } });
     if (init.status !== 200) throw new Error(`init failed: ${init.status} ${init.text}`);
     cluster.keys = (init.body.keys as string[]).slice(0, 2);
