@@ -108,6 +108,7 @@ export async function openPostgresHa(options: PostgresHaOptions): Promise<HaBack
 
   let closed = false;
   let fence: string | null = null;
+  let beats = 0;
 
   async function fencedWrite(name: string, sql: string, key: string, value: Buffer | null): Promise<void> {
     assertOpen(closed, 'postgresql');
@@ -191,6 +192,10 @@ export async function openPostgresHa(options: PostgresHaOptions): Promise<HaBack
     },
 
     async heartbeat(node) {
+      // Now and then, forget nodes not heard of for an hour (each restart is a new node id).
+      if (++beats % 60 === 1) {
+        await infoPool.query(`DELETE FROM ${H} WHERE ha_key >= $1 AND ha_key < $2 AND valid_until < clock_timestamp() - interval '1 hour'`, [NODE_PREFIX, NODE_PREFIX.slice(0, -1) + '0']);
+      }
       await infoPool.query(
         `INSERT INTO ${H} (ha_key, ha_identity, ha_value, valid_until) VALUES ($1, $2, $3, clock_timestamp())
          ON CONFLICT (ha_key) DO UPDATE SET ha_value = EXCLUDED.ha_value, valid_until = EXCLUDED.valid_until`,
@@ -212,7 +217,6 @@ export async function openPostgresHa(options: PostgresHaOptions): Promise<HaBack
       let stopped = false;
       let client: pg.Client | null = null;
       let retry: NodeJS.Timeout | undefined;
-      let first = true;
       const connect = async (): Promise<void> => {
         if (stopped) return;
         const c = new pg.Client({ connectionString: connectionUrl, connectionTimeoutMillis: 5000, keepAlive: true });
@@ -222,10 +226,14 @@ export async function openPostgresHa(options: PostgresHaOptions): Promise<HaBack
           if (payload.startsWith('k:')) onEvent({ kind: 'invalidate', key: payload.slice(2) });
           else if (payload === 'l') onEvent({ kind: 'leader-changed' });
         });
-        c.on('end', () => {
+        let retried = false;
+        const again = (): void => {
           if (client === c) client = null;
-          if (!stopped) retry = setTimeout(() => void connect(), 200);
-        });
+          if (stopped || retried) return;
+          retried = true;
+          retry = setTimeout(() => void connect(), 200);
+        };
+        c.on('end', again);
         try {
           await c.connect();
           await c.query(`LISTEN "${channel}"`);
@@ -234,10 +242,11 @@ export async function openPostgresHa(options: PostgresHaOptions): Promise<HaBack
             return;
           }
           client = c;
-          if (!first) onEvent({ kind: 'resync' });
-          first = false;
+          // Anything written before LISTEN took effect was not heard: the subscriber re-reads all.
+          onEvent({ kind: 'resync' });
         } catch {
           await c.end().catch(() => undefined);
+          again();
         }
       };
       await connect();

@@ -17,7 +17,8 @@
 // - Invalidation: every committed fenced write of key K is eventually delivered to every subscriber
 //   as {kind: 'invalidate', key: K} (PostgreSQL: pg_notify in the write's transaction, delivered at
 //   commit; etcd: a watch on the data prefix). Delivery may be late or (on reconnect) lost, in which
-//   case the subscriber gets {kind: 'resync'} and must drop every cache.
+//   case the subscriber gets {kind: 'resync'} and must drop every cache. subscribe() also sends
+//   'resync' once the subscription is live (writes before it were not heard).
 
 import type { PhysicalStorage } from '../storage/types.js';
 

@@ -107,9 +107,10 @@ describe('postgresql HA backend', () => {
     await a.release(e);
     assert.equal(await a.leader(), null);
     assert.ok(await b.tryAcquire(node('b'), 1000));
-    for (let i = 0; i < 100 && events.length < 3; i++) await sleep(20);
+    for (let i = 0; i < 100 && events.length < 4; i++) await sleep(20);
     await stop();
     assert.deepEqual(events, [
+      { kind: 'resync' },
       { kind: 'invalidate', key: 'sys/policy/p1' },
       { kind: 'invalidate', key: 'sys/policy/p1' },
       { kind: 'leader-changed' },
