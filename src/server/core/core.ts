@@ -274,11 +274,14 @@ export class Core {
     const mounts = await loadMountTable(this.barrier, MOUNTS_KEY);
     const auth = await loadMountTable(this.barrier, AUTH_KEY);
     if (!mounts || !auth) throw new Error('the mount table is missing: unseal the node that initialized the cluster first');
+    // The new backends are built aside and swapped in at once: requests being served meanwhile
+    // keep routing through the old ones.
     const old = this.mounted;
-    this.mounted = [];
-    for (const m of old) await m.backend.cleanup?.().catch(() => undefined);
-    for (const e of [...mounts, ...auth]) await this.instantiate(e);
+    const fresh: MountedBackend[] = [];
+    for (const e of [...mounts, ...auth]) fresh.push(await this.build(e));
+    this.mounted = fresh;
     this.tables = { mounts, auth };
+    for (const m of old) await m.backend.cleanup?.().catch(() => undefined);
   }
 
   /** Re-reads the mount tables (another node changed them); concurrent calls share one reload. */
@@ -331,8 +334,9 @@ export class Core {
     if (key !== null && !all) {
       const m = this.mounted.find((x) => key.startsWith(mountStoragePrefix(x.entry)));
       if (m && !key.slice(mountStoragePrefix(m.entry).length).includes('/')) {
+        const next = await this.build(m.entry);
+        this.mounted = this.mounted.map((x) => (x === m ? next : x));
         await m.backend.cleanup?.().catch(() => undefined);
-        await this.instantiate(m.entry, m);
       }
     }
     if (all || key?.startsWith('core/audit')) {
@@ -523,6 +527,13 @@ export class Core {
   }
 
   private async instantiate(entry: MountEntry, replace?: MountedBackend): Promise<void> {
+    const mounted = await this.build(entry);
+    if (replace) this.mounted = this.mounted.map((m) => (m === replace ? mounted : m));
+    else this.mounted.push(mounted);
+  }
+
+  /** A backend for a mount entry, not yet routed to. */
+  private async build(entry: MountEntry): Promise<MountedBackend> {
     const storage = subView(this.barrier, mountStoragePrefix(entry));
     const ctx = {
       storage,
@@ -544,9 +555,7 @@ export class Core {
       if (!t) throw new Error(`mount ${entry.path} has unknown type ${entry.type}`);
       backend = await t.factory(ctx);
     }
-    const mounted: MountedBackend = { entry, backend, paths: compileBackend(backend), storage };
-    if (replace) this.mounted = this.mounted.map((m) => (m === replace ? mounted : m));
-    else this.mounted.push(mounted);
+    return { entry, backend, paths: compileBackend(backend), storage };
   }
 
   // ---- tokens ----------------------------------------------------------------------------------
