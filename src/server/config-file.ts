@@ -10,11 +10,8 @@ import { parseDurationSeconds } from './framework/duration.js';
 import { parseHostPort, type ListenerConfig, type ServerConfig } from './config.js';
 
 const IGNORED_VAULT_KEYS = new Set([
-  'ha_storage',
   'seal',
   'cluster_name',
-  'cluster_addr',
-  'disable_clustering',
   'disable_mlock',
   'plugin_directory',
   'plugin_file_uid',
@@ -52,6 +49,9 @@ const KNOWN_KEYS = new Set([
   'backend',
   'listener',
   'api_addr',
+  'ha_storage',
+  'cluster_addr',
+  'disable_clustering',
   'default_lease_ttl',
   'max_lease_ttl',
   'log_level',
@@ -196,6 +196,15 @@ export function loadServerConfig(paths: string[]): ServerConfig {
       for (const [k, v] of Object.entries(storage[0].body)) cfg[k] = scalar(file, `storage.${k}`, v);
       config.storage = { type: storage[0].label, config: cfg };
     }
+    const haStorage = labeledBlocks(doc.ha_storage);
+    if (haStorage.length > 1) throw new Error(`${file}: only one ha_storage block is allowed`);
+    if (haStorage[0]) {
+      const cfg: Record<string, string> = {};
+      for (const [k, v] of Object.entries(haStorage[0].body)) cfg[k] = scalar(file, `ha_storage.${k}`, v);
+      config.haStorage = { type: haStorage[0].label, config: cfg };
+    }
+    if (doc.cluster_addr !== undefined) config.clusterAddr = scalar(file, 'cluster_addr', doc.cluster_addr);
+    if (doc.disable_clustering !== undefined) config.disableClustering = bool(file, 'disable_clustering', doc.disable_clustering);
     for (const l of labeledBlocks(doc.listener)) {
       if (l.label !== 'tcp') throw new Error(`${file}: listener "${l.label}" is not supported: use listener "tcp"`);
       config.listeners.push(parseListener(parsed, file, l.body));

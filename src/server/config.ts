@@ -11,8 +11,14 @@ export interface ListenerConfig {
 
 export interface ServerConfig {
   storage: { type: string; config: Record<string, string> };
+  /** Vault's ha_storage stanza (HA lock in a separate stanza); see ha/factory.ts. */
+  haStorage?: { type: string; config: Record<string, string> };
   listeners: ListenerConfig[];
   apiAddr: string;
+  /** Vault's cluster_addr: shown to other nodes (sys/leader leader_cluster_address). */
+  clusterAddr?: string;
+  /** Vault's disable_clustering: accepted; Coffer forwards over api_addr either way. */
+  disableClustering?: boolean;
   /** seconds; 0 = Vault's default (768h) */
   defaultLeaseTtl: number;
   maxLeaseTtl: number;

@@ -8,6 +8,14 @@ export interface Metrics {
   observeRequest(operation: string, status: number, seconds: number): void;
   /** Where the seal gauge reads the current state from at scrape time. */
   watchSeal(isSealed: () => boolean): void;
+  /** HA: the lock was taken by this node. */
+  haLockAcquired(): void;
+  /** HA: this node lost or gave up the lock. */
+  haLockLost(reason: string): void;
+  /** HA: where the is_active gauge reads from at scrape time. */
+  watchHaActive(isActive: () => boolean): void;
+  /** HA: a request this standby sent on to the active node (or redirected, or could not). */
+  haForwarded(outcome: 'forwarded' | 'redirected' | 'failed'): void;
 }
 
 export function createMetrics(): Metrics {
@@ -35,6 +43,18 @@ export function createMetrics(): Metrics {
       this.set(isSealed() ? 0 : 1);
     },
   });
+  const haAcquired = new Counter({ name: 'coffer_ha_lock_acquisitions_total', help: 'Times this node took the HA lock', registers: [registry] });
+  const haLost = new Counter({ name: 'coffer_ha_lock_losses_total', help: 'Times this node lost or gave up the HA lock, by reason', labelNames: ['reason'] as const, registers: [registry] });
+  const haForwarded = new Counter({ name: 'coffer_ha_forwarded_requests_total', help: 'Requests a standby forwarded to the active node, by outcome', labelNames: ['outcome'] as const, registers: [registry] });
+  let isActive: (() => boolean) | null = null;
+  new Gauge({
+    name: 'coffer_ha_is_active',
+    help: '1 when this node is the active node of an HA cluster (0 on standbys; absent without HA)',
+    registers: [registry],
+    collect() {
+      if (isActive) this.set(isActive() ? 1 : 0);
+    },
+  });
   // Label children are looked up once per (operation, status), not hashed on every request.
   const counters = new Map<string, { inc(): void }>();
   const timers = new Map<string, { observe(v: number): void }>();
@@ -51,6 +71,18 @@ export function createMetrics(): Metrics {
     },
     watchSeal(fn) {
       isSealed = fn;
+    },
+    haLockAcquired() {
+      haAcquired.inc();
+    },
+    haLockLost(reason) {
+      haLost.labels(reason).inc();
+    },
+    watchHaActive(fn) {
+      isActive = fn;
+    },
+    haForwarded(outcome) {
+      haForwarded.labels(outcome).inc();
     },
   };
 }

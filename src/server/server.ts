@@ -10,9 +10,17 @@ import { createListener, type Listener } from './http/listener.js';
 import { createMetrics } from './metrics.js';
 import { createServerLogger, type LogFormat, type ServerLogger } from './log.js';
 import type { ServerConfig } from './config.js';
+import { openHaBackend } from './ha/factory.js';
+import { HaManager } from './ha/manager.js';
+import { VERSION } from './version.js';
+import type { HaBackend } from './ha/types.js';
+import { randomUUID } from 'node:crypto';
+import { badRequest } from './framework/errors.js';
 
 export interface RunningServer {
   core: Core;
+  /** The HA manager when the storage has ha_enabled (or ha_storage is configured). */
+  ha: HaManager | null;
   addresses: { address: string; port: number; tls: boolean }[];
   /**
    * Stops: listeners stop accepting, idle connections and requests still being received end at
@@ -34,7 +42,8 @@ export async function startServer(
   dev?: DevOptions,
   logger: ServerLogger = createServerLogger({ level: config.logLevel, format: config.logFormat as LogFormat }),
 ): Promise<RunningServer & { unsealKey?: string; rootToken?: string }> {
-  const physical = await createStorage(config.storage.type, config.storage.config);
+  const haBackend = await openHaBackend(config.storage, config.haStorage);
+  const physical = haBackend ? haBackend.storage : await createStorage(config.storage.type, config.storage.config);
   const metrics = createMetrics();
   const core = new Core({
     physical,
@@ -44,6 +53,7 @@ export async function startServer(
     maxLeaseTtl: config.maxLeaseTtl,
     storageType: config.storage.type,
     metrics,
+    haEnabled: haBackend !== null,
   });
   let unsealKey: string | undefined;
   let rootToken: string | undefined;
@@ -55,6 +65,8 @@ export async function startServer(
     rootToken = init.rootToken;
   }
   metrics.watchSeal(() => core.isSealed);
+  const ha = haBackend ? attachHa(core, haBackend, config, logger) : null;
+  if (ha) metrics.watchHaActive(() => ha.manager.isActive());
 
   const handler = createApiHandler({ core, logger, maxRequestSize: config.maxRequestSize });
   const listeners: Listener[] = [];
@@ -73,13 +85,21 @@ export async function startServer(
     await core.close();
     throw e;
   }
+  // Without api_addr, other nodes reach this one at its first listener.
+  if (ha && ha.manager.self.apiAddr === '') {
+    const a = addresses[0]!;
+    ha.manager.self.apiAddr = `${a.tls ? 'https' : 'http'}://${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port}`;
+  }
 
   return {
     core,
+    ha: ha?.manager ?? null,
     addresses,
     unsealKey,
     rootToken,
     async close() {
+      // An active node hands the lock over first, so a standby takes over while we drain.
+      await ha?.manager.stop(true);
       const grace = setTimeout(() => {
         logger.warn({ after: `${SHUTDOWN_GRACE_MS / 1000}s` }, 'requests still being served at shutdown; closing their connections');
         for (const l of listeners) l.destroyConnections();
@@ -90,6 +110,43 @@ export async function startServer(
         clearTimeout(grace);
       }
       await core.close();
+      await haBackend?.close();
     },
   };
+}
+
+/**
+ * Plugs an HA manager into the core: the election starts once the node is unsealed and stops (with
+ * the lock released) before it seals; sys/init takes the lock for the writes of initialization.
+ */
+function attachHa(core: Core, backend: HaBackend, config: ServerConfig, logger: ServerLogger): { manager: HaManager } {
+  const haLog = logger.child({ '@module': 'ha' });
+  const manager = new HaManager({
+    backend,
+    self: { nodeId: randomUUID(), apiAddr: config.apiAddr, clusterAddr: config.clusterAddr ?? '', version: VERSION },
+    logger: haLog,
+    metrics: { lockAcquired: () => core.metrics.haLockAcquired(), lockLost: (reason) => core.metrics.haLockLost(reason) },
+    becomeActive: () => core.becomeActive(),
+    becomeStandby: () => core.becomeStandby(),
+    onEvent: (event) => {
+      void core.invalidate(event).catch((e: unknown) => haLog.warn({ err: String(e) }, 'could not apply a change made by the active node'));
+    },
+  });
+  core.haHooks = {
+    control: manager,
+    afterUnseal: () => manager.start(),
+    beforeSeal: () => manager.stop(true),
+    async withInitLock(fn) {
+      const epoch = await backend.tryAcquire(manager.self, 60_000);
+      if (epoch === null) throw badRequest('another node holds the HA lock, so this cluster is initialized already; unseal this node instead');
+      backend.storage.setFence(epoch);
+      try {
+        return await fn();
+      } finally {
+        backend.storage.setFence(null);
+        await backend.release(epoch).catch(() => undefined);
+      }
+    },
+  };
+  return { manager };
 }

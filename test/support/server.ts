@@ -97,7 +97,7 @@ export async function startWithConfig(
   port: number,
   scheme = 'http',
   ca?: string,
-  extra: { args?: string[]; env?: NodeJS.ProcessEnv } = {},
+  extra: { args?: string[]; env?: NodeJS.ProcessEnv; /** how long to wait for it to listen, ms (default 15000) */ waitMs?: number } = {},
 ): Promise<ServerProcess & { configPath: string; port: number }> {
   const { proc, output } = spawnCoffer(['server', `-config=${configPath}`, ...(extra.args ?? [])], extra.env);
   const addr = `${scheme}://127.0.0.1:${port}`;
@@ -113,6 +113,7 @@ export async function startWithConfig(
     },
     'the server to listen',
     output,
+    extra.waitMs,
   ).catch((e: unknown) => {
     proc.kill('SIGKILL');
     throw e;

@@ -43,6 +43,8 @@ export class Barrier implements StorageView {
   private rootKey: Buffer | null = null;
   private encryptions = 0;
   private readonly cache: Lru<Buffer | null> | null;
+  /** Off on an HA standby: another node writes, so every read goes to storage. */
+  private caching = true;
 
   constructor(
     private readonly physical: PhysicalStorage,
@@ -50,6 +52,31 @@ export class Barrier implements StorageView {
     cacheSize = 0,
   ) {
     this.cache = cacheSize > 0 ? createLru<Buffer | null>(cacheSize) : null;
+  }
+
+  /** Turns the decrypted-entry cache on or off (off empties it). */
+  setCaching(on: boolean): void {
+    this.caching = on;
+    if (!on) this.cache?.clear();
+  }
+
+  /** Forgets one cached entry (another node wrote it). */
+  invalidate(key: string): void {
+    this.cache?.delete(key);
+  }
+
+  /** Re-reads the keyring with the root key held in memory (another node rotated it). */
+  async reloadKeyring(): Promise<void> {
+    const rootKey = this.rootKey;
+    if (!rootKey || !this.active) return;
+    const sealedRing = await this.physical.get(KEYRING_PATH);
+    if (!sealedRing) return;
+    const stored = JSON.parse(open(rootKey, sealedRing, KEYRING_PATH).toString('utf8')) as StoredKeyring;
+    for (const k of stored.keys) {
+      if (!this.terms.has(k.term)) this.terms.set(k.term, { term: k.term, key: Buffer.from(k.key, 'base64'), installTime: k.installTime });
+    }
+    const active = this.terms.get(stored.activeTerm);
+    if (active) this.active = active;
   }
 
   get isSealed(): boolean {
@@ -112,17 +139,19 @@ export class Barrier implements StorageView {
   async get(key: string): Promise<Buffer | null> {
     this.checkKey(key);
     this.requireActive();
-    const cached = this.cache?.get(key);
+    const cached = this.caching ? this.cache?.get(key) : undefined;
     if (cached?.hit) return cached.value === null ? null : Buffer.from(cached.value);
     const raw = await this.physical.get(key);
     let plain: Buffer | null = null;
     if (raw !== null) {
       const term = termOf(raw);
+      // A term we don't know may come from a rotation on another node: read the keyring again once.
+      if (!this.terms.has(term)) await this.reloadKeyring();
       const k = this.terms.get(term);
       if (!k) throw new Error(`no key for term ${term} of entry (corrupt storage?)`);
       plain = open(k.key, raw, key);
     }
-    this.cache?.set(key, plain === null ? null : Buffer.from(plain));
+    if (this.caching) this.cache?.set(key, plain === null ? null : Buffer.from(plain));
     return plain;
   }
 
@@ -132,7 +161,7 @@ export class Barrier implements StorageView {
     this.encryptions++;
     this.cache?.delete(key);
     await this.physical.put(key, seal(active.key, active.term, value, key));
-    this.cache?.set(key, Buffer.from(value));
+    if (this.caching) this.cache?.set(key, Buffer.from(value));
   }
 
   async delete(key: string): Promise<void> {
@@ -140,7 +169,7 @@ export class Barrier implements StorageView {
     this.requireActive();
     this.cache?.delete(key);
     await this.physical.delete(key);
-    this.cache?.set(key, null);
+    if (this.caching) this.cache?.set(key, null);
   }
 
   async list(prefix: string): Promise<string[]> {

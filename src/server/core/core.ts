@@ -36,6 +36,8 @@ import { ipInCidrs } from '../framework/cidr.js';
 import type { Metrics } from '../metrics.js';
 import { QuotaManager } from '../quotas/manager.js';
 import { LOCKOUT_TYPES, LockoutTable, lockoutSettings } from '../quotas/lockout.js';
+import { isFencedWriteError, type HaControl, type HaEvent } from '../ha/types.js';
+import { KEYRING_PATH } from '../barrier/barrier.js';
 
 export interface CoreOptions {
   physical: PhysicalStorage;
@@ -49,6 +51,22 @@ export interface CoreOptions {
   /** Reported in seal-status (sqlite, postgresql, inmem). */
   storageType: string;
   metrics: Metrics;
+  /**
+   * HA cluster member: after unseal the node is a standby (read-only setup, no caches) until the HA
+   * manager calls becomeActive; see ha/manager.ts.
+   */
+  haEnabled?: boolean;
+}
+
+/** How the server plugs the HA manager into the core's lifecycle. */
+export interface CoreHaHooks {
+  control: HaControl & { pendingActivation(): Promise<void> | null };
+  /** Runs once the core is unsealed (joins the election). */
+  afterUnseal(): Promise<void>;
+  /** Runs before the core seals (leaves the election, releasing the lock). */
+  beforeSeal(): Promise<void>;
+  /** Runs fn with the lock held and the fence set (sys/init writes the first keyring). */
+  withInitLock<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 interface MountedBackend {
@@ -83,8 +101,15 @@ export class Core {
   private readonly physical: PhysicalStorage;
   readonly storageType: string;
   readonly metrics: Metrics;
+  readonly haEnabled: boolean;
+  /** Set by the server when haEnabled. */
+  haHooks: CoreHaHooks | null = null;
+  /** True while unsealed as an HA standby: reads only, every write refused by the fenced storage. */
+  private standby = false;
+  private reloadingMounts: Promise<void> | null = null;
 
   constructor(opts: CoreOptions) {
+    this.haEnabled = opts.haEnabled === true;
     this.physical = opts.physical;
     this.storageType = opts.storageType;
     this.metrics = opts.metrics;
@@ -169,6 +194,11 @@ export class Core {
 
   /** Initializes storage: returns the unseal key shares and the root token. Leaves the core sealed, like Vault. */
   async initialize(shares: number, threshold: number, rootTokenId?: string): Promise<{ keys: Buffer[]; rootToken: string }> {
+    if (this.haHooks) return this.haHooks.withInitLock(() => this.initializeHere(shares, threshold, rootTokenId));
+    return this.initializeHere(shares, threshold, rootTokenId);
+  }
+
+  private async initializeHere(shares: number, threshold: number, rootTokenId?: string): Promise<{ keys: Buffer[]; rootToken: string }> {
     const keys = await this.seal.initialize(shares, threshold);
     this.logger.info({ shares, threshold }, 'security barrier initialized');
     await this.postUnseal(true);
@@ -183,18 +213,22 @@ export class Core {
     const done = await this.seal.submitShare(share);
     if (done) {
       try {
-        await this.postUnseal(false);
+        if (this.haEnabled) await this.standbySetup();
+        else await this.postUnseal(false);
       } catch (e) {
         this.logger.error({ error: String(e) }, 'post-unseal setup failed');
         this.barrier.seal();
         throw e;
       }
       this.logger.info('vault is unsealed');
+      if (this.haHooks) await this.haHooks.afterUnseal();
     }
     return done;
   }
 
   async sealCore(): Promise<void> {
+    if (this.haHooks && !this.barrier.isSealed) await this.haHooks.beforeSeal();
+    this.standby = false;
     this.logger.info('pre-seal teardown starting');
     this.expiration.stop();
     for (const m of this.mounted) await m.backend.cleanup?.().catch(() => undefined);
@@ -211,6 +245,104 @@ export class Core {
   async close(): Promise<void> {
     if (!this.barrier.isSealed) await this.sealCore();
     await this.physical.close();
+  }
+
+  // ---- high availability ---------------------------------------------------------------------
+
+  /** Unsealed as an HA standby. */
+  get isStandby(): boolean {
+    return this.standby;
+  }
+
+  /**
+   * A standby's unseal: everything is read from storage, nothing written, no cache kept (the active
+   * node writes behind our back), no lease or token expiry work (the active does it).
+   */
+  private async standbySetup(): Promise<void> {
+    this.standby = true;
+    this.barrier.setCaching(false);
+    this.tokens.setCaching(false);
+    this.policies.invalidate();
+    await this.tokens.setup();
+    await this.loadMountsReadOnly();
+    await this.audit.setup();
+    await this.quotas.load();
+    this.logger.info('unsealed as a standby');
+  }
+
+  private async loadMountsReadOnly(): Promise<void> {
+    const mounts = await loadMountTable(this.barrier, MOUNTS_KEY);
+    const auth = await loadMountTable(this.barrier, AUTH_KEY);
+    if (!mounts || !auth) throw new Error('the mount table is missing: unseal the node that initialized the cluster first');
+    // The new backends are built aside and swapped in at once: requests being served meanwhile
+    // keep routing through the old ones.
+    const old = this.mounted;
+    const fresh: MountedBackend[] = [];
+    for (const e of [...mounts, ...auth]) fresh.push(await this.build(e));
+    this.mounted = fresh;
+    this.tables = { mounts, auth };
+    for (const m of old) await m.backend.cleanup?.().catch(() => undefined);
+  }
+
+  /** Re-reads the mount tables (another node changed them); concurrent calls share one reload. */
+  async reloadMounts(): Promise<void> {
+    if (!this.reloadingMounts) {
+      this.reloadingMounts = this.loadMountsReadOnly().finally(() => {
+        this.reloadingMounts = null;
+      });
+    }
+    return this.reloadingMounts;
+  }
+
+  /** The HA manager took the lock: run what unseal does on a single node. */
+  async becomeActive(): Promise<void> {
+    if (this.barrier.isSealed) throw new Error('sealed');
+    this.barrier.setCaching(true);
+    this.tokens.setCaching(true);
+    this.policies.invalidate();
+    await this.barrier.reloadKeyring();
+    for (const m of this.mounted) await m.backend.cleanup?.().catch(() => undefined);
+    this.mounted = [];
+    await this.audit.teardown();
+    await this.postUnseal(false);
+    this.standby = false;
+  }
+
+  /** The HA manager lost or gave up the lock: stop the active-only work and the caches. */
+  async becomeStandby(): Promise<void> {
+    this.standby = true;
+    ++this.unsealEpoch;
+    this.expiration.stop();
+    this.barrier.setCaching(false);
+    this.tokens.setCaching(false);
+    this.policies.invalidate();
+    if (!this.barrier.isSealed) await this.reloadMounts().catch((e: unknown) => this.logger.warn({ err: String(e) }, 'could not reload the mount table as a standby'));
+  }
+
+  /** Another node wrote: drop what this standby keeps in memory about it. */
+  async invalidate(event: HaEvent): Promise<void> {
+    if (!this.standby || this.barrier.isSealed) return;
+    const key = event.kind === 'invalidate' ? event.key : null;
+    const all = event.kind === 'resync';
+    if (key !== null) this.barrier.invalidate(key);
+    if (all || key === KEYRING_PATH) await this.barrier.reloadKeyring();
+    if (all || key?.startsWith('sys/policy/')) this.policies.invalidate();
+    if (all || key === MOUNTS_KEY || key === AUTH_KEY) await this.reloadMounts();
+    if (all || key?.startsWith('sys/quotas/')) await this.quotas.load();
+    // A backend may keep its top-level settings in memory (KV v2's config, an auth method's config):
+    // a write to a key directly under a mount's storage rebuilds that backend.
+    if (key !== null && !all) {
+      const m = this.mounted.find((x) => key.startsWith(mountStoragePrefix(x.entry)));
+      if (m && !key.slice(mountStoragePrefix(m.entry).length).includes('/')) {
+        const next = await this.build(m.entry);
+        this.mounted = this.mounted.map((x) => (x === m ? next : x));
+        await m.backend.cleanup?.().catch(() => undefined);
+      }
+    }
+    if (all || key?.startsWith('core/audit')) {
+      await this.audit.teardown();
+      await this.audit.setup();
+    }
   }
 
   private async postUnseal(fresh: boolean): Promise<void> {
@@ -395,6 +527,13 @@ export class Core {
   }
 
   private async instantiate(entry: MountEntry, replace?: MountedBackend): Promise<void> {
+    const mounted = await this.build(entry);
+    if (replace) this.mounted = this.mounted.map((m) => (m === replace ? mounted : m));
+    else this.mounted.push(mounted);
+  }
+
+  /** A backend for a mount entry, not yet routed to. */
+  private async build(entry: MountEntry): Promise<MountedBackend> {
     const storage = subView(this.barrier, mountStoragePrefix(entry));
     const ctx = {
       storage,
@@ -416,9 +555,7 @@ export class Core {
       if (!t) throw new Error(`mount ${entry.path} has unknown type ${entry.type}`);
       backend = await t.factory(ctx);
     }
-    const mounted: MountedBackend = { entry, backend, paths: compileBackend(backend), storage };
-    if (replace) this.mounted = this.mounted.map((m) => (m === replace ? mounted : m));
-    else this.mounted.push(mounted);
+    return { entry, backend, paths: compileBackend(backend), storage };
   }
 
   // ---- tokens ----------------------------------------------------------------------------------
@@ -533,7 +670,13 @@ export class Core {
     try {
       validateRequestPath(req.path);
       if (this.barrier.isSealed && !SEALED_OK.has(req.path)) throw sealed();
-      const m = this.route(req.path);
+      let m = this.route(req.path);
+      // A standby learns of new mounts by notification; a client that just mounted through the
+      // active may be faster, so look again before answering 404.
+      if ((!m || m.entry.type === 'system') && this.standby && !req.path.startsWith('sys/')) {
+        await this.reloadMounts();
+        m = this.route(req.path);
+      }
       if (!m) throw notFound(await this.noRouteMessage(req));
       auditMeta = {
         mountType: m.entry.type,
@@ -668,6 +811,8 @@ export class Core {
       if (res?.afterAudit) await res.afterAudit();
       return wrapped;
     } catch (e) {
+      // Not the active node: the HTTP layer forwards the request to it.
+      if (isFencedWriteError(e)) throw e;
       const err = e instanceof CofferError ? e : null;
       if (!err) this.logger.error({ err: e instanceof Error ? e.stack : String(e), path: req.path }, 'request failed');
       const status = err ? err.status : 500;

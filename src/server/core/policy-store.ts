@@ -24,6 +24,12 @@ export class PolicyStore {
     if (!(await getJson<StoredPolicy>(this.storage, 'default'))) await this.write('default', DEFAULT_POLICY_HCL);
   }
 
+  /** Forgets every parsed policy and compiled ACL (another node changed a policy). */
+  invalidate(): void {
+    this.parsed.clear();
+    this.acls.clear();
+  }
+
   async list(): Promise<string[]> {
     const names = (await this.storage.list('')).filter((n) => !n.endsWith('/'));
     return [...new Set([...names, 'root'])].sort();

@@ -15,6 +15,8 @@ import { setOwn } from '../framework/own-property.js';
 import { checkRateLimit } from '../quotas/request-check.js';
 import { BOOL_SPELLINGS, parseBool } from '../../lib/parse-bool.js';
 import { decodeUtf8, InvalidUtf8 } from '../../lib/utf8.js';
+import { isFencedWriteError } from '../ha/types.js';
+import { forwardToActive } from '../ha/forward.js';
 
 export interface HandlerOptions {
   core: Core;
@@ -24,6 +26,9 @@ export interface HandlerOptions {
 }
 
 const JSON_TYPE = 'application/json';
+
+/** Paths every HA node answers itself, about itself: never forwarded to the active node. */
+const NODE_LOCAL_PATHS = new Set(['sys/health', 'sys/leader', 'sys/seal-status', 'sys/unseal', 'sys/init', 'sys/seal', 'sys/ha-status', 'sys/metrics']);
 
 class BodyTooLarge extends Error {}
 
@@ -239,11 +244,34 @@ export function createApiHandler(opts: HandlerOptions): (req: IncomingMessage, r
       return;
     }
 
+    // HA: a node that is not active serves reads itself and forwards everything else to the active.
+    const ha = core.haHooks?.control;
+    const forward = async (body: Buffer): Promise<void> =>
+      forwardToActive(req, res, body, { control: ha!, onForwarded: (outcome) => core.metrics.haForwarded(outcome) });
+    if (ha && !core.isSealed && !NODE_LOCAL_PATHS.has(path)) {
+      if (!ha.isActive()) await core.haHooks!.control.pendingActivation()?.catch(() => undefined);
+      if (!ha.isActive() && !((operation === 'read' || operation === 'list') && core.isStandby)) {
+        let body: Buffer;
+        try {
+          body = await readBody(req, limit);
+        } catch (e) {
+          if (e instanceof BodyTooLarge) {
+            res.setHeader('Connection', 'close');
+            sendError(res, 413, [`request body is larger than the limit of ${limit} bytes`]);
+          } else sendError(res, 400, ['failed to read request body']);
+          return;
+        }
+        return forward(body);
+      }
+    }
+
+    let rawBody: Buffer = Buffer.alloc(0);
     let data: Record<string, unknown> = q >= 0 ? queryData(query) : {};
     if (operation !== 'read' || req.headers['content-length'] || req.headers['transfer-encoding']) {
       let raw: Buffer;
       try {
         raw = await readBody(req, limit);
+        rawBody = raw;
       } catch (e) {
         if (e instanceof BodyTooLarge) {
           res.setHeader('Connection', 'close');
@@ -312,6 +340,11 @@ export function createApiHandler(opts: HandlerOptions): (req: IncomingMessage, r
     try {
       out = await core.handle(coreReq);
     } catch (e) {
+      // A write on a node that is not (or no longer) the active one: the active node answers instead.
+      if (ha && isFencedWriteError(e)) {
+        ha.writeRefused();
+        return forward(rawBody);
+      }
       if (isCofferError(e)) {
         const err: CofferError = e;
         // Vault answers an empty LIST or a missing secret with 404 and no messages.

@@ -24,8 +24,8 @@ export const PG_CONNECTION_URL_ENV = 'VAULT_PG_CONNECTION_URL';
 
 /** Keys Vault users may carry over that Coffer does not implement (yet), with what to do instead. */
 const UNSUPPORTED: Record<string, string> = {
-  ha_enabled: 'high availability is not supported by this storage yet; remove ha_enabled',
-  ha_table: 'high availability is not supported by this storage yet; remove ha_table',
+  ha_enabled: 'high availability is supported on storage "postgresql" only; remove ha_enabled',
+  ha_table: 'high availability is supported on storage "postgresql" only; remove ha_table',
   max_idle_connections: 'remove it; idle connections are managed by the pool (max_parallel caps them)',
 };
 
@@ -55,7 +55,8 @@ const BACKENDS: Record<string, Backend> = {
     open: (config) => openSqliteStorage({ path: required('sqlite', config, 'path') }),
   },
   postgresql: {
-    keys: ['connection_url', 'table', 'max_parallel'],
+    // ha_enabled and ha_table are read by the HA setup (ha/factory.ts).
+    keys: ['connection_url', 'table', 'max_parallel', 'ha_enabled', 'ha_table'],
     open: (config, env) =>
       openPostgresStorage({
         connectionUrl: env[PG_CONNECTION_URL_ENV] || required('postgresql', config, 'connection_url', PG_CONNECTION_URL_ENV),

@@ -43,6 +43,8 @@ export class TokenStore {
   private missing = createLru<true>(NEGATIVE_CACHE_SIZE);
   private readonly useLock = createKeyedLock();
   private hooks: TokenStoreHooks = { onRevoke: async () => {}, onExpiry: () => {} };
+  /** Off on an HA standby: the active node writes tokens, so every lookup reads storage. */
+  private caching = true;
 
   constructor(
     private readonly storage: StorageView,
@@ -63,6 +65,13 @@ export class TokenStore {
       await this.storage.put(SALT_KEY, salt);
     }
     this.hasher = saltedHasher(salt);
+  }
+
+  /** Turns the token record caches on or off (off empties them). */
+  setCaching(on: boolean): void {
+    this.caching = on;
+    this.cache.clear();
+    this.missing.clear();
   }
 
   clearCache(): void {
@@ -134,9 +143,10 @@ export class TokenStore {
   }
 
   async getByHash(idHash: string): Promise<TokenEntry | null> {
-    const cached = this.cache.get(idHash);
+    const cached = this.caching ? this.cache.get(idHash) : { hit: false as const };
     let entry: TokenEntry | null;
-    if (cached.hit) entry = cached.value;
+    if (!this.caching) entry = await getJson<TokenEntry>(this.storage, idKey(idHash));
+    else if (cached.hit) entry = cached.value;
     else if (this.missing.get(idHash).hit) entry = null;
     else {
       entry = await getJson<TokenEntry>(this.storage, idKey(idHash));

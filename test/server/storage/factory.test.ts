@@ -44,8 +44,8 @@ describe('createStorage', () => {
       /storage "sqlite": unknown setting "paht"; known settings: path/,
     );
     await assert.rejects(
-      createStorage('postgresql', { connection_url: 'postgres://u@h/db', ha_enabled: 'true' }),
-      /unknown setting "ha_enabled"; high availability is not supported/,
+      createStorage('sqlite', { path: path.join(tmp, 'x.db'), ha_enabled: 'true' }),
+      /unknown setting "ha_enabled"; high availability is supported on storage "postgresql" only/,
     );
   });
 

@@ -1,5 +1,6 @@
-// sys/init, sys/seal-status, sys/unseal, sys/seal, sys/health, sys/leader, sys/rotate and
-// sys/key-status: the seal lifecycle and health, with Vault's fields and status codes.
+// sys/init, sys/seal-status, sys/unseal, sys/seal, sys/health, sys/leader, sys/ha-status,
+// sys/step-down, sys/rotate and sys/key-status: the seal lifecycle, health and HA state, with Vault's
+// fields and status codes.
 
 import type { Core } from '../core.js';
 import type { PathDef, Response } from '../../framework/types.js';
@@ -108,13 +109,22 @@ export function sealPaths(core: Core, storageType: string): PathDef[] {
         read: async (_r, f) => {
           const s = await core.seal.status();
           const q = f.raw;
-          const status = !s.initialized ? statusOverride(q, 'uninitcode', 501) : s.sealed ? statusOverride(q, 'sealedcode', 503) : statusOverride(q, 'activecode', 200);
+          const ha = core.haHooks?.control;
+          const standby = ha !== undefined && !s.sealed && !ha.isActive();
+          const standbyOk = f.get<boolean>('standbyok') === true;
+          const status = !s.initialized
+            ? statusOverride(q, 'uninitcode', 501)
+            : s.sealed
+              ? statusOverride(q, 'sealedcode', 503)
+              : standby && !standbyOk
+                ? statusOverride(q, 'standbycode', 429)
+                : statusOverride(q, 'activecode', 200);
           return {
             status,
             data: {
               initialized: s.initialized,
               sealed: s.sealed,
-              standby: false,
+              standby,
               performance_standby: false,
               replication_performance_mode: 'disabled',
               replication_dr_mode: 'disabled',
@@ -132,7 +142,59 @@ export function sealPaths(core: Core, storageType: string): PathDef[] {
       pattern: 'leader',
       unauthenticated: true,
       operations: {
-        read: async () => top({ ha_enabled: false, is_self: false, active_time: '0001-01-01T00:00:00Z', leader_address: '', leader_cluster_address: '', performance_standby: false, performance_standby_last_remote_wal: 0 }),
+        read: async () => {
+          const ha = core.haHooks?.control;
+          if (!ha || core.isSealed) {
+            return top({ ha_enabled: ha !== undefined, is_self: false, active_time: '0001-01-01T00:00:00Z', leader_address: '', leader_cluster_address: '', performance_standby: false, performance_standby_last_remote_wal: 0 });
+          }
+          const self = ha.isActive();
+          const leader = self ? (ha.currentLeader() ?? (await ha.fetchLeader())) : await ha.fetchLeader();
+          return top({
+            ha_enabled: true,
+            is_self: self,
+            active_time: leader?.activeSince ?? '0001-01-01T00:00:00Z',
+            leader_address: self ? ha.self.apiAddr : (leader?.apiAddr ?? ''),
+            leader_cluster_address: self ? ha.self.clusterAddr : (leader?.clusterAddr ?? ''),
+            performance_standby: false,
+            performance_standby_last_remote_wal: 0,
+          });
+        },
+      },
+    },
+    {
+      pattern: 'ha-status',
+      operations: {
+        read: async () => {
+          const ha = core.haHooks?.control;
+          if (!ha) throw badRequest('high availability is not enabled on this node (storage ha_enabled or ha_storage)');
+          const leader = ha.isActive() ? ha.currentLeader() : await ha.fetchLeader();
+          const nodes = (await ha.nodes()).map((n) => {
+            const active = leader !== null && n.nodeId === leader.nodeId;
+            return {
+              hostname: n.nodeId,
+              api_address: n.apiAddr,
+              cluster_address: n.clusterAddr,
+              active_node: active,
+              last_echo: active ? null : n.lastEcho,
+              version: n.version,
+              upgrade_version: n.version,
+              redundancy_zone: '',
+            };
+          });
+          return { data: { nodes }, topLevelData: true };
+        },
+      },
+    },
+    {
+      pattern: 'step-down',
+      sudo: true,
+      operations: {
+        // Reaches only the active node: a standby forwards it (ha/forward.ts).
+        update: async () => {
+          const ha = core.haHooks?.control;
+          if (ha) return { status: 204, afterAudit: () => ha.stepDown() };
+          return null;
+        },
       },
     },
     {
