@@ -212,7 +212,7 @@ test('config: read never shows the password; list, reset, delete; Vault refusals
   const wrongPass = await call('POST', 'database/config/bad', { plugin_name: 'mysql-database-plugin', connection_url: url(MYSQL_PORT), username: admin.user, password: 'wrong' });
   assert.equal(wrongPass.status, 400);
   assert.match(wrongPass.body.errors[0], /error creating database object/);
-  assert.ok(!wrongPass.text.includes('wrong'.repeat(1) + '"'), 'no password in the error');
+  assert.doesNotMatch(wrongPass.text, /:wrong|"wrong"/, 'no password in the error');
   const unverified = await call('POST', 'database/config/bad', { plugin_name: 'mysql-database-plugin', connection_url: url(1), username: 'x', password: 'y', verify_connection: false });
   assert.equal(unverified.status, 204, unverified.text);
   assert.match((await call('POST', 'database/config/bad2', { plugin_name: 'oracle-database-plugin', connection_url: 'x' })).body.errors[0], /unknown plugin_name "oracle-database-plugin"/);
