@@ -103,3 +103,19 @@ test('revoking a token whose lease cannot be revoked yet succeeds; the lease is 
   assert.deepEqual(state.revoked, [l.leaseId]);
   m.stop();
 });
+
+test('revoke-force removes leases under a prefix without asking the backend (a database gone for good)', async () => {
+  const { storage, state, make } = setup();
+  const m = make();
+  await m.restore();
+  const a = await m.register({ path: 'database/creds/app', mountPoint: 'database/', ttl: 60, maxTtl: 0, renewable: true, tokenHash: 't', internalData: {} });
+  const b = await m.register({ path: 'other/creds/app', mountPoint: 'other/', ttl: 60, maxTtl: 0, renewable: true, tokenHash: 't', internalData: {} });
+  await assert.rejects(m.revokePrefix('database/creds'), /ECONNREFUSED/);
+  assert.ok(await m.lookup(a.leaseId), 'a failed revoke-prefix leaves the lease');
+  assert.equal(await m.revokePrefix('database/creds', true), 1);
+  assert.equal(state.attempts, 1, 'force does not call the backend');
+  assert.equal(await m.lookup(a.leaseId), null);
+  assert.equal(await storage.get(`id/${a.leaseId}`), null);
+  assert.ok(await m.lookup(b.leaseId));
+  m.stop();
+});
