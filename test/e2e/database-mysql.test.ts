@@ -272,3 +272,39 @@ test('the mount max TTL caps the role max_ttl', async () => {
     await call('POST', 'sys/mounts/database/tune', { max_lease_ttl: 0 });
   }
 });
+
+test('one pool per connection: its connections close on reset, on a config write and on unmount', async () => {
+  const count = async (): Promise<number> => {
+    const c = await mysqlRoot();
+    try {
+      const [rows] = await c.query('SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE USER = ?', [admin.user]);
+      return Number((rows as { n: number }[])[0]!.n);
+    } finally {
+      await c.end();
+    }
+  };
+  const closed = async (what: string) => assert.notEqual(await waitUntil(async () => (await count()) === 0, 30_000), null, `the pool's connections stayed open after ${what}`);
+  assert.equal((await call('POST', 'sys/mounts/db2', { type: 'database' })).status, 204);
+  const cfg = { plugin_name: 'mysql-database-plugin', connection_url: url(MYSQL_PORT), username: admin.user, password: admin.password, allowed_roles: '*' };
+  assert.equal((await call('POST', 'db2/config/one', cfg)).status, 204);
+  assert.equal((await call('POST', `db2/roles/${ROLE}`, { db_name: 'one', creation_statements: create, default_ttl: 600 })).status, 204);
+  // The main mount's pools hold connections as the same admin: reset them so only db2's count.
+  await call('POST', 'database/reset/maria');
+  await call('POST', 'database/reset/rr');
+  await call('POST', 'database/reset/proxied');
+  await closed('resetting the other mount');
+  const open = async () => {
+    const r = await call('GET', `db2/creds/${ROLE}`);
+    assert.equal(r.status, 200, r.text);
+    assert.ok((await count()) > 0, 'no pooled connection after a use');
+  };
+  await open();
+  assert.equal((await call('POST', 'db2/reset/one')).status, 204);
+  await closed('reset');
+  await open();
+  assert.equal((await call('POST', 'db2/config/one', { ...cfg, max_open_connections: 2 })).status, 204);
+  await closed('a config write');
+  await open();
+  assert.equal((await call('DELETE', 'sys/mounts/db2')).status, 204);
+  await closed('unmount');
+});
