@@ -260,6 +260,16 @@ test('a failed creation statement rolls back what was created', async () => {
   assert.equal(Number((rows2 as { n: number }[])[0]!.n), Number((rows as { n: number }[])[0]!.n));
 });
 
+test('a database error quoting the generated password shows it as *****', async () => {
+  const leaky = `CREATE USER '{{name}}'@'%' IDENTIFIED BY NONSENSE '{{password}}'`;
+  assert.equal((await call('POST', `database/roles/${ROLE}x`, { db_name: 'maria', creation_statements: leaky, default_ttl: 8 })).status, 204);
+  const r = await call('GET', `database/creds/${ROLE}x`);
+  assert.equal(r.status, 400);
+  assert.match(r.body.errors[0], /NONSENSE '\*\*\*\*\*'/);
+  assert.doesNotMatch(r.text, /NONSENSE '[A-Za-z0-9-]{20}'/);
+  assert.doesNotMatch(srv.output(), /NONSENSE '[A-Za-z0-9-]{20}'/);
+});
+
 test('the mount max TTL caps the role max_ttl', async () => {
   assert.equal((await call('POST', 'sys/mounts/database/tune', { max_lease_ttl: '30m' })).status, 204);
   try {
