@@ -99,7 +99,8 @@ test('renew moves VALID UNTIL; revoke runs the default dance and drops a user th
   assert.equal(r.body.lease_duration, 7200);
   const after = (await pgRole(c.username))!.rolvaliduntil!.getTime();
   assert.ok(after - before > 3500_000, `VALID UNTIL moved by ${(after - before) / 1000} s`);
-  assert.equal((await call('PUT', 'sys/leases/revoke', { lease_id: c.lease })).status, 204);
+  const revoked = await call('PUT', 'sys/leases/revoke', { lease_id: c.lease });
+  assert.equal(revoked.status, 204, revoked.text);
   assert.equal(await pgRole(c.username), null);
 });
 

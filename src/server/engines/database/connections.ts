@@ -1,7 +1,7 @@
 // One pooled connection per connection config, opened on first use and closed when the config is
 // written, deleted or reset, and when the mount is removed or the server seals (closeAll).
 
-import type { StorageView } from '../../framework/index.js';
+import { badRequest, type StorageView } from '../../framework/index.js';
 import { findPlugin } from './plugins/catalog.js';
 import type { DatabasePlugin, DbConnection } from './plugins/types.js';
 import { getConfig, type DbConfig } from './store.js';
@@ -36,10 +36,15 @@ export class ConnectionCache {
     const have = this.open.get(name);
     if (have) return have;
     const config = await getConfig(this.storage, name);
-    if (!config) throw new Error(`could not find database connection "${name}"`);
+    if (!config) throw badRequest(`could not find database connection "${name}"`);
     const again = this.open.get(name);
     if (again) return again;
-    const db = openDatabase(config);
+    let db: OpenDatabase;
+    try {
+      db = openDatabase(config);
+    } catch (e) {
+      throw badRequest(`error creating database object for "${name}": ${e instanceof Error ? e.message : String(e)}`);
+    }
     this.open.set(name, db);
     return db;
   }

@@ -58,6 +58,10 @@ export async function revokeCreds(engine: Engine, lease: Lease): Promise<void> {
   const role = await getRole(engine.storage, i.role);
   const statements = role ? role.revocation_statements : i.revocation_statements;
   const db = await engine.connections.get(i.db_name);
-  await db.plugin.revokeUser(db.conn, { username: i.username, statements });
+  try {
+    await db.plugin.revokeUser(db.conn, { username: i.username, statements });
+  } catch (e) {
+    throw badRequest(`failed to revoke entry: failed to drop database user "${i.username}": ${dbMessage(e)}`);
+  }
   engine.logger.info({ username: i.username, role: i.role }, 'revoked database user');
 }

@@ -2,8 +2,8 @@
 // `ALTER ROLE "{{name}}" VALID UNTIL '{{expiration}}'`, password change
 // `ALTER ROLE "{{username}}" WITH PASSWORD '{{password}}'`, and without revocation statements the
 // revocation dance: revoke table and schema privileges in every schema the role holds grants in (and
-// public), REVOKE CONNECT on the database, REASSIGN OWNED / DROP OWNED (best effort: they need the
-// role's privileges), then DROP ROLE. Statement elements containing `$$` run whole.
+// public), REVOKE CONNECT on the database, REASSIGN OWNED / DROP OWNED (each best effort: they may
+// lack privileges), then DROP ROLE, which must succeed. Statement elements containing `$$` run whole.
 
 import pg from 'pg';
 import type { ConnectionSettings, DatabasePlugin, DbConnection, NewUser } from './types.js';
@@ -108,8 +108,10 @@ async function defaultRevoke(conn: DbConnection, username: string): Promise<void
   revokes.push(`REVOKE ALL PRIVILEGES ON ALL TABLES IN SCHEMA public FROM ${u}`, `REVOKE ALL PRIVILEGES ON ALL SEQUENCES IN SCHEMA public FROM ${u}`, `REVOKE USAGE ON SCHEMA public FROM ${u}`);
   const db = await conn.query('SELECT current_database() AS db');
   revokes.push(`REVOKE CONNECT ON DATABASE ${ident(String(db[0]?.db ?? ''))} FROM ${u}`);
-  // Not one transaction: remove as much access as possible even if one step fails (as Vault does).
-  for (const q of revokes) await conn.query(q);
+  // Not one transaction, and each step best effort: remove as much access as possible even if one
+  // step fails (a REVOKE on a table the admin has no privilege on fails outright, e.g. another
+  // owner's table in public). DROP ROLE is the step that must succeed; its error is the one reported.
+  for (const q of revokes) await conn.query(q).catch(() => undefined);
   for (const q of [`REASSIGN OWNED BY ${u} TO CURRENT_USER`, `DROP OWNED BY ${u}`]) await conn.query(q).catch(() => undefined);
   await conn.query(`DROP ROLE IF EXISTS ${u}`);
 }
