@@ -3,6 +3,7 @@
 
 import type { BackendFactory } from '../framework/types.js';
 import { kvBackendFactory } from '../engines/kv/index.js';
+import { databaseBackendFactory } from '../engines/database/index.js';
 import { approleBackendFactory } from '../auth/approle/index.js';
 import { userpassBackendFactory } from '../auth/userpass/index.js';
 import { kubernetesBackendFactory } from '../auth/kubernetes/index.js';
@@ -20,6 +21,7 @@ export const SECRET_ENGINE_TYPES: Record<string, BackendType> = {
   'kv-v1': { factory: kvBackendFactory, canonical: 'kv', options: { version: '1' } },
   'kv-v2': { factory: kvBackendFactory, canonical: 'kv', options: { version: '2' } },
   generic: { factory: kvBackendFactory, canonical: 'kv', options: { version: '1' } },
+  database: { factory: databaseBackendFactory, canonical: 'database' },
 };
 
 export const AUTH_METHOD_TYPES: Record<string, BackendType> = {

@@ -649,12 +649,14 @@ export class Core {
       if (res?.issuedAuth) out.auth = res.issuedAuth as unknown as AuthOut;
       if (res?.secret) {
         const { defaultTtl, maxTtl } = this.mountTtls(m.entry);
-        const ttl = Math.min(res.secret.ttl || defaultTtl, res.secret.maxTtl || maxTtl);
+        // The backend's max TTL (a database role's max_ttl) can only shorten the mount's.
+        const leaseMax = Math.min(res.secret.maxTtl || maxTtl, maxTtl);
+        const ttl = Math.min(res.secret.ttl || defaultTtl, leaseMax);
         const lease = await this.expiration.register({
           path: req.path,
           mountPoint: m.entry.path,
           ttl,
-          maxTtl: res.secret.maxTtl || maxTtl,
+          maxTtl: leaseMax,
           renewable: res.secret.renewable,
           tokenHash: tokenEntry?.idHash ?? '',
           internalData: res.secret.internalData,

@@ -5,6 +5,9 @@
 // what is alive: tokens are scheduled when created or renewed (and, after an unseal, loaded in the
 // background in small batches), never re-read every second.
 // Token leases are views of token records: lease ID `<token path>/<token hash>`.
+// A revocation that fails (a database that is down) is never forgotten: the lease stays in storage,
+// marked expired, and is tried again with exponential backoff (1 s doubling to 60 s); the attempt
+// count is stored with the lease, and after a restart restore() queues every expired lease at once.
 
 import { randomUUID } from 'node:crypto';
 import type { Clock, Lease, Logger, StorageView } from '../framework/types.js';
@@ -24,6 +27,8 @@ export interface LeaseEntry {
   /** Salted hash of the token that obtained the secret; revoking the token revokes the lease. */
   tokenHash: string;
   internalData: Record<string, unknown>;
+  /** Failed revocation attempts so far (absent when none). */
+  revokeAttempts?: number;
 }
 
 export interface LeaseView {
@@ -55,8 +60,13 @@ export interface ExpirationHooks {
 const leaseKey = (id: string): string => `id/${id}`;
 /** Queue IDs of tokens; lease IDs are paths and never start with a NUL. */
 const TOKEN_PREFIX = '\0token:';
-/** A revocation that failed is tried again this much later. */
-const RETRY_MS = 5_000;
+/** A revocation that failed is tried again after RETRY_BASE_MS, doubling each time up to RETRY_MAX_MS. */
+export const RETRY_BASE_MS = 1_000;
+export const RETRY_MAX_MS = 60_000;
+
+export function revokeRetryDelay(attempts: number): number {
+  return Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.max(0, Math.min(attempts - 1, 16)));
+}
 
 export class ExpirationManager {
   private leases = new Map<string, LeaseEntry>();
@@ -173,9 +183,36 @@ export class ExpirationManager {
     return ids.length + tokens.length;
   }
 
-  /** Revokes every secret lease obtained with this token (when the token is revoked). */
+  /**
+   * Revokes every secret lease obtained with this token (when the token is revoked). A lease whose
+   * revocation fails does not stop the token's revocation: it is marked expired and retried later.
+   */
   async revokeByToken(tokenHash: string): Promise<void> {
-    for (const e of [...this.leases.values()]) if (e.tokenHash === tokenHash) await this.revoke(e.leaseId);
+    for (const e of [...this.leases.values()]) {
+      if (e.tokenHash !== tokenHash) continue;
+      try {
+        await this.revoke(e.leaseId);
+      } catch (err) {
+        this.hooks.onError(err, e.leaseId);
+        await this.retryLater(e.leaseId);
+      }
+    }
+  }
+
+  /** Records a failed revocation: the lease is expired from now on and queued again with backoff. */
+  private async retryLater(leaseId: string): Promise<void> {
+    const e = this.leases.get(leaseId);
+    if (!e) return;
+    const now = this.clock.now();
+    const attempts = (e.revokeAttempts ?? 0) + 1;
+    const next: LeaseEntry = { ...e, expireTime: Math.min(e.expireTime, now), revokeAttempts: attempts };
+    this.leases.set(leaseId, next);
+    this.due.push(now + revokeRetryDelay(attempts), leaseId);
+    try {
+      await putJson(this.storage, leaseKey(leaseId), next);
+    } catch (err) {
+      this.hooks.onError(err, leaseId);
+    }
   }
 
   /** Lease IDs (secret and token) one level below prefix, for LIST sys/leases/lookup/<prefix>. */
@@ -208,9 +245,8 @@ export class ExpirationManager {
           }
         } catch (err) {
           this.hooks.onError(err, id);
-          // Not forgotten: tried again on a later sweep.
-          const e = this.leases.get(id);
-          if (e) this.due.push(now + RETRY_MS, id);
+          // Not forgotten: stored with its attempt count and tried again with backoff.
+          if (!id.startsWith(TOKEN_PREFIX)) await this.retryLater(id);
         }
       }
     } catch (err) {

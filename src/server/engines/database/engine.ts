@@ -1,0 +1,31 @@
+// The state one database mount shares between its paths: its storage, its connection pools, its
+// clock and logger, and the static-role rotation schedule.
+
+import type { BackendContext, Logger, StorageView, SystemView, Clock } from '../../framework/index.js';
+import { ConnectionCache } from './connections.js';
+
+export interface Engine {
+  storage: StorageView;
+  connections: ConnectionCache;
+  clock: Clock;
+  system: SystemView;
+  logger: Logger;
+  /** Called when a static role is written or deleted, so the rotation schedule follows. */
+  staticRoleChanged(name: string): void;
+}
+
+export function createEngine(ctx: BackendContext, staticRoleChanged: (name: string) => void): Engine {
+  return {
+    storage: ctx.storage,
+    connections: new ConnectionCache(ctx.storage),
+    clock: ctx.clock,
+    system: ctx.system,
+    logger: ctx.logger.child?.({ '@module': `secrets.database.${ctx.mountPoint.replace(/\/$/, '')}` }) ?? ctx.logger,
+    staticRoleChanged,
+  };
+}
+
+/** A database error as a client-safe message (driver messages name users and hosts, never passwords). */
+export function dbMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
