@@ -30,7 +30,7 @@ async function root(): Promise<mysql.Connection> {
 
 export async function createMariadbAdmin(): Promise<MariadbAdmin> {
   const tag = randomBytes(6).toString('hex').slice(0, 8).replace(/^\d/, 't');
-  const user = `coffer_adm_${tag}`;
+  const user = `coffer_agt_${tag}`;
   const password = `P${randomBytes(12).toString('hex')}-x`;
   const c = await root();
   try {
