@@ -173,11 +173,23 @@ export class ExpirationManager {
     this.hooks.logger?.info({ lease_id: leaseId }, 'revoked lease');
   }
 
-  async revokePrefix(prefix: string): Promise<number> {
+  /**
+   * Revokes every lease under prefix. With force (sys/leases/revoke-force), secret leases are removed
+   * without asking their backend: for a database that is gone for good, whose revocations would
+   * otherwise be retried forever.
+   */
+  async revokePrefix(prefix: string, force = false): Promise<number> {
     const p = prefix.replace(/\/+$/, '');
     const match = (id: string): boolean => id === p || id.startsWith(`${p}/`);
     const ids = [...this.leases.keys()].filter(match);
-    for (const id of ids) await this.revoke(id);
+    for (const id of ids) {
+      if (!force) await this.revoke(id);
+      else {
+        await this.storage.delete(leaseKey(id));
+        this.leases.delete(id);
+        this.hooks.logger?.warn({ lease_id: id }, 'lease force-revoked: the secret itself was not revoked');
+      }
+    }
     const tokens = (await this.hooks.tokenLeasesWithPrefix(p)).filter(match);
     for (const id of tokens) await this.hooks.revokeTokenLease(id);
     return ids.length + tokens.length;

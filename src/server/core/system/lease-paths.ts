@@ -1,4 +1,4 @@
-// sys/leases/lookup, renew, revoke, revoke-prefix (and the legacy sys/renew, sys/revoke): lease
+// sys/leases/lookup, renew, revoke, revoke-prefix, revoke-force (and the legacy sys/renew, sys/revoke): lease
 // management with Vault's request fields and response shapes.
 
 import type { Core } from '../core.js';
@@ -51,6 +51,17 @@ export function leasePaths(core: Core): PathDef[] {
     },
     { pattern: '(?:leases/)?renew(?:/(?<url_lease_id>.+))?', fields: leaseIdField, operations: { update: async (_r, f) => renew(id(f), f.get<number>('increment')) } },
     { pattern: '(?:leases/)?revoke(?:/(?<url_lease_id>.+))?', fields: leaseIdField, operations: { update: async (_r, f) => revoke(id(f)) } },
+    {
+      pattern: '(?:leases/)?revoke-force/(?<prefix>.+)',
+      sudo: true,
+      fields: { prefix: { type: 'string' } },
+      operations: {
+        update: async (_r, f) => {
+          await core.expiration.revokePrefix(f.get<string>('prefix'), true);
+          return null;
+        },
+      },
+    },
     {
       pattern: '(?:leases/)?revoke-prefix/(?<prefix>.+)',
       sudo: true,

@@ -1,5 +1,5 @@
 // The state one database mount shares between its paths: its storage, its connection pools, its
-// clock and logger, and the static-role rotation schedule.
+// clock, its mount's TTL limits and its logger.
 
 import type { BackendContext, Logger, StorageView, SystemView, Clock } from '../../framework/index.js';
 import { ConnectionCache } from './connections.js';
@@ -10,18 +10,15 @@ export interface Engine {
   clock: Clock;
   system: SystemView;
   logger: Logger;
-  /** Called when a static role is written or deleted, so the rotation schedule follows. */
-  staticRoleChanged(name: string): void;
 }
 
-export function createEngine(ctx: BackendContext, staticRoleChanged: (name: string) => void): Engine {
+export function createEngine(ctx: BackendContext): Engine {
   return {
     storage: ctx.storage,
     connections: new ConnectionCache(ctx.storage),
     clock: ctx.clock,
     system: ctx.system,
     logger: ctx.logger.child?.({ '@module': `secrets.database.${ctx.mountPoint.replace(/\/$/, '')}` }) ?? ctx.logger,
-    staticRoleChanged,
   };
 }
 

@@ -13,7 +13,7 @@ import { pathsStaticRoles, StaticRotation } from './static_roles.js';
 
 export const databaseBackendFactory: BackendFactory = async (ctx) => {
   const rotation = new StaticRotation();
-  const engine = createEngine(ctx, (name) => rotation.schedule(name, null));
+  const engine = createEngine(ctx);
   rotation.engine = engine;
   await rotation.start(ctx.storage);
   const backend: Backend = {
