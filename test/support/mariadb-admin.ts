@@ -1,65 +1,34 @@
-// The local MariaDB (127.0.0.1:3306, root without a password) for the agent's database tests and
-// the demo: a dedicated admin user with a random password per run (root's own password is never
-// touched), a unique tag for the names a run creates, logging in as a generated user, and the
-// clean-up that drops the admin and every user carrying the tag.
+// The local MariaDB for the agent's database tests and `npm run demo`, on top of databases.ts (the
+// engine's helpers: a dedicated admin user with a random password per run, root's own password
+// never touched): a tag unique to the run to put in every user name it makes (so the clean-up finds
+// them all), Coffer's connection_url, and logging in as a generated user to ask CURRENT_USER().
 
-import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
+import { createMysqlAdmin, MYSQL_HOST, MYSQL_PORT, mysqlUserExists, tag as randomTag } from './databases.js';
 
-export const MARIADB_HOST = process.env.COFFER_TEST_MYSQL_HOST || '127.0.0.1';
-export const MARIADB_PORT = Number(process.env.COFFER_TEST_MYSQL_PORT || 3306);
+export const MARIADB_HOST = MYSQL_HOST;
+export const MARIADB_PORT = MYSQL_PORT;
 
 export interface MariadbAdmin {
   user: string;
   password: string;
   /** Lower-case letters and digits, unique to this run: put it in every user name the run creates. */
   tag: string;
-  /** Coffer's connection_url for this server (the admin's name and password are filled in from username/password). */
+  /** Coffer's connection_url for this server (the admin's name and password come from username/password). */
   connectionUrl: string;
-  /** Drops the admin and every user whose name contains the tag; returns the users dropped. */
-  cleanup(): Promise<string[]>;
-}
-
-async function root(): Promise<mysql.Connection> {
-  try {
-    return await mysql.createConnection({ host: MARIADB_HOST, port: MARIADB_PORT, user: 'root' });
-  } catch (e) {
-    throw new Error(`this needs MariaDB/MySQL on ${MARIADB_HOST}:${MARIADB_PORT} with user root and no password (${e instanceof Error ? e.message : String(e)})`);
-  }
+  /** Drops the admin and every user whose name contains the tag. */
+  cleanup(): Promise<void>;
 }
 
 export async function createMariadbAdmin(): Promise<MariadbAdmin> {
-  const tag = randomBytes(6).toString('hex').slice(0, 8).replace(/^\d/, 't');
-  const user = `coffer_agt_${tag}`;
-  const password = `P${randomBytes(12).toString('hex')}-x`;
-  const c = await root();
-  try {
-    await c.query('CREATE USER ?@? IDENTIFIED BY ?', [user, '%', password]);
-    await c.query(`GRANT ALL PRIVILEGES ON *.* TO ?@? WITH GRANT OPTION`, [user, '%']);
-  } finally {
-    await c.end();
-  }
+  const admin = await createMysqlAdmin();
+  const tag = `t${randomTag(7)}`;
   return {
-    user,
-    password,
+    user: admin.user,
+    password: admin.password,
     tag,
     connectionUrl: `{{username}}:{{password}}@tcp(${MARIADB_HOST}:${MARIADB_PORT})/`,
-    async cleanup() {
-      const r = await root();
-      const dropped: string[] = [];
-      try {
-        const [rows] = await r.query('SELECT User, Host FROM mysql.user');
-        for (const row of rows as { User: string; Host: string }[]) {
-          if (row.User === user || row.User.includes(tag)) {
-            await r.query('DROP USER ?@?', [row.User, row.Host]);
-            dropped.push(row.User);
-          }
-        }
-      } finally {
-        await r.end();
-      }
-      return dropped;
-    },
+    cleanup: () => admin.cleanup([tag]),
   };
 }
 
@@ -80,12 +49,4 @@ export async function mariadbCurrentUser(user: string, password: string): Promis
   }
 }
 
-export async function mariadbUserExists(user: string): Promise<boolean> {
-  const c = await root();
-  try {
-    const [rows] = await c.query('SELECT 1 FROM mysql.user WHERE User = ?', [user]);
-    return (rows as unknown[]).length > 0;
-  } finally {
-    await c.end();
-  }
-}
+export const mariadbUserExists = mysqlUserExists;
