@@ -136,6 +136,7 @@ export class TemplateRunner {
   /** A new auto-auth token: leases of the old one are dropped and every template renders anew. */
   async tokenChanged(): Promise<void> {
     this.stopLeases();
+    this.warned.clear();
     await this.rerender(this.units);
   }
 
@@ -161,14 +162,13 @@ export class TemplateRunner {
   /**
    * A lease is a child of the token that read it: when the token ends (its max TTL), the server
    * revokes the lease and the app's credentials stop working. The agent logs in again shortly
-   * before and renders new credentials; say so in advance, once per lease and token end.
+   * before and renders new credentials; say so in advance, once per secret and token.
    */
   private checkTokenEnd(key: string, path: string, k: LeaseKeeper): void {
     const t = this.tokenLife;
     if (!t || !t.final || k.replaceAt <= t.expiresAt) return;
-    const id = `${key}@${t.expiresAt}`;
-    if (this.warned.has(id)) return;
-    this.warned.add(id);
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
     const now = (this.o.clock ?? systemClock).now();
     this.o.log.warn(
       "the agent's token ends before a lease it read; the server revokes the lease with the token, so the agent will log in again and render new credentials then (raise the auth role's token_max_ttl above the secret's max_ttl to keep them)",
