@@ -260,6 +260,16 @@ test('a failed creation statement rolls back what was created', async () => {
   assert.equal(Number((rows2 as { n: number }[])[0]!.n), Number((rows as { n: number }[])[0]!.n));
 });
 
+test('a database error quoting the generated password shows it as *****', async () => {
+  const leaky = `CREATE USER '{{name}}'@'%' IDENTIFIED BY NONSENSE '{{password}}'`;
+  assert.equal((await call('POST', `database/roles/${ROLE}x`, { db_name: 'maria', creation_statements: leaky, default_ttl: 8 })).status, 204);
+  const r = await call('GET', `database/creds/${ROLE}x`);
+  assert.equal(r.status, 400);
+  assert.match(r.body.errors[0], /NONSENSE '\*\*\*\*\*'/);
+  assert.doesNotMatch(r.text, /NONSENSE '[A-Za-z0-9-]{20}'/);
+  assert.doesNotMatch(srv.output(), /NONSENSE '[A-Za-z0-9-]{20}'/);
+});
+
 test('the mount max TTL caps the role max_ttl', async () => {
   assert.equal((await call('POST', 'sys/mounts/database/tune', { max_lease_ttl: '30m' })).status, 204);
   try {
@@ -271,4 +281,40 @@ test('the mount max TTL caps the role max_ttl', async () => {
   } finally {
     await call('POST', 'sys/mounts/database/tune', { max_lease_ttl: 0 });
   }
+});
+
+test('one pool per connection: its connections close on reset, on a config write and on unmount', async () => {
+  const count = async (): Promise<number> => {
+    const c = await mysqlRoot();
+    try {
+      const [rows] = await c.query('SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE USER = ?', [admin.user]);
+      return Number((rows as { n: number }[])[0]!.n);
+    } finally {
+      await c.end();
+    }
+  };
+  const closed = async (what: string) => assert.notEqual(await waitUntil(async () => (await count()) === 0, 30_000), null, `the pool's connections stayed open after ${what}`);
+  assert.equal((await call('POST', 'sys/mounts/db2', { type: 'database' })).status, 204);
+  const cfg = { plugin_name: 'mysql-database-plugin', connection_url: url(MYSQL_PORT), username: admin.user, password: admin.password, allowed_roles: '*' };
+  assert.equal((await call('POST', 'db2/config/one', cfg)).status, 204);
+  assert.equal((await call('POST', `db2/roles/${ROLE}`, { db_name: 'one', creation_statements: create, default_ttl: 600 })).status, 204);
+  // The main mount's pools hold connections as the same admin: reset them so only db2's count.
+  await call('POST', 'database/reset/maria');
+  await call('POST', 'database/reset/rr');
+  await call('POST', 'database/reset/proxied');
+  await closed('resetting the other mount');
+  const open = async () => {
+    const r = await call('GET', `db2/creds/${ROLE}`);
+    assert.equal(r.status, 200, r.text);
+    assert.ok((await count()) > 0, 'no pooled connection after a use');
+  };
+  await open();
+  assert.equal((await call('POST', 'db2/reset/one')).status, 204);
+  await closed('reset');
+  await open();
+  assert.equal((await call('POST', 'db2/config/one', { ...cfg, max_open_connections: 2 })).status, 204);
+  await closed('a config write');
+  await open();
+  assert.equal((await call('DELETE', 'sys/mounts/db2')).status, 204);
+  await closed('unmount');
 });

@@ -74,7 +74,8 @@ export async function mysqlCanLogin(user: string, password: string): Promise<boo
   try {
     c = await mysql.createConnection({ host: MYSQL_HOST, port: MYSQL_PORT, user, password });
   } catch (e) {
-    if (typeof e === 'object' && e !== null && 'code' in e && e.code === 'ER_ACCESS_DENIED_ERROR') return false;
+    // 1045, or 1698 (ER_ACCESS_DENIED_NO_PASSWORD_ERROR) when MariaDB finds no such user for the host
+    if (typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' && e.code.startsWith('ER_ACCESS_DENIED')) return false;
     throw e;
   }
   try {

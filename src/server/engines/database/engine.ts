@@ -22,7 +22,12 @@ export function createEngine(ctx: BackendContext): Engine {
   };
 }
 
-/** A database error as a client-safe message (driver messages name users and hosts, never passwords). */
-export function dbMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+/**
+ * A database error as a client-safe message. Driver messages name users and hosts; a syntax error
+ * quotes the SQL near it, which may hold a password: every secret given is replaced by "*****".
+ */
+export function dbMessage(e: unknown, secrets: readonly string[] = []): string {
+  let m = e instanceof Error ? e.message : String(e);
+  for (const s of secrets) if (s.length >= 4) m = m.split(s).join('*****');
+  return m;
 }

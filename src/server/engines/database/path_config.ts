@@ -160,12 +160,12 @@ export function pathsConfig(engine: Engine): PathDef[] {
       try {
         db = openDatabase(c);
       } catch (e) {
-        throw badRequest(`error creating database object: ${dbMessage(e)}`);
+        throw badRequest(`error creating database object: ${dbMessage(e, [c.password])}`);
       }
       try {
         await db.conn.verify();
       } catch (e) {
-        throw badRequest(`error creating database object: error verifying connection: ${dbMessage(e)}`);
+        throw badRequest(`error creating database object: error verifying connection: ${dbMessage(e, [c.password])}`);
       } finally {
         await db.conn.close();
       }
@@ -190,7 +190,7 @@ export function pathsConfig(engine: Engine): PathDef[] {
     try {
       await db.plugin.setPassword(db.conn, { username: c.username, password, statements: c.root_rotation_statements });
     } catch (e) {
-      throw badRequest(`failed to update user: ${dbMessage(e)}`);
+      throw badRequest(`failed to update user: ${dbMessage(e, [password, c.password])}`);
     }
     await putConfig(storage, n, { ...c, password });
     await engine.connections.close(n);

@@ -38,8 +38,9 @@ export function pathCreds(engine: Engine): PathDef {
         try {
           await db.plugin.newUser(db.conn, { username, password, expiration: now + ttl * 1000, creation: role.creation_statements, rollback: role.rollback_statements });
         } catch (e) {
-          engine.logger.warn({ role: roleName, error: dbMessage(e) }, 'creating a database user failed');
-          throw badRequest(`failed to create the database user: ${dbMessage(e)}`);
+          const message = dbMessage(e, [password, config.password]);
+          engine.logger.warn({ role: roleName, error: message }, 'creating a database user failed');
+          throw badRequest(`failed to create the database user: ${message}`);
         }
         const internal: CredsInternal = {
           secret_type: CREDS_SECRET_TYPE,

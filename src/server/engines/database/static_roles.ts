@@ -90,7 +90,7 @@ async function setPassword(e: Engine, name: string, role: StaticRole): Promise<S
   try {
     await db.plugin.setPassword(db.conn, { username: role.username, password, statements: role.rotation_statements });
   } catch (err) {
-    throw badRequest(`failed to rotate the password of static role "${name}": ${dbMessage(err)}`);
+    throw badRequest(`failed to rotate the password of static role "${name}": ${dbMessage(err, [password, role.password, config.password])}`);
   }
   const next: StaticRole = { ...role, password, last_vault_rotation: e.clock.now() };
   await putJson(e.storage, staticRoleKey(name), next);

@@ -2,7 +2,8 @@
 // 16, for MySQL before 5.7), over a mysql2 pool. Defaults are Vault's: revocation
 // `REVOKE ALL PRIVILEGES, GRANT OPTION FROM '{{name}}'@'%'; DROP USER '{{name}}'@'%'`, password change
 // `ALTER USER '{{username}}'@'%' IDENTIFIED BY '{{password}}'`; MySQL has no user expiry, so renewal
-// runs only renew_statements the role names.
+// runs only renew_statements the role names. mysql2 pools have no connection lifetime:
+// max_connection_lifetime bounds how long a connection may stay idle instead.
 
 import mysql from 'mysql2/promise';
 import type { ConnectionSettings, DatabasePlugin, DbConnection, NewUser } from './types.js';
