@@ -2,7 +2,10 @@
 // this machine with no cluster, its mistakes fixed: a Coffer server with TLS, the fake Kubernetes
 // API, Kubernetes auth at kube-policy, the policy and the role, the tutorial's app as an annotated
 // pod run through the injector and then as a kubelet would (test/support/pod-runner), the app
-// printing its secret; then what `coffer k8s doctor` says about the tutorial's original files.
+// printing its secret; then the tutorial's opening MySQL pod done right (the database engine on
+// this machine's MariaDB gives the pod its own database user, which the app logs in with, and
+// which is dropped when its lease is revoked); then what `coffer k8s doctor` says about the
+// tutorial's original files.
 // Prints each step (what it does, the command a user would type, the result), never a token or a
 // secret (only the app's own output shows the secret, which is the point). Needs root and
 // `unshare -m` (exit 2 otherwise). Everything it starts or creates is removed at the end, also on
@@ -17,6 +20,7 @@ import { review } from '../src/k8s/injector/index.js';
 import type { Pod } from '../src/k8s/pod.js';
 import { startFakeKube, type FakeKube } from '../test/support/fake-kube/index.js';
 import { api, type ApiResult } from '../test/support/http.js';
+import { createMariadbAdmin, MARIADB_HOST, MARIADB_PORT, mariadbUserExists, type MariadbAdmin } from '../test/support/mariadb-admin.js';
 import { checkPodRunner, cofferBinDir, runPod, serviceAccountVolume, type RunningPod } from '../test/support/pod-runner/index.js';
 import { COFFER_BIN, startTlsServer, type ServerProcess } from '../test/support/server.js';
 import { makeTestPki } from '../test/support/tls.js';
@@ -106,6 +110,54 @@ function runCoffer(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: numb
     },
   });
   return done;
+}
+
+// The tutorial's MySQL pod's credentials, as the lines its shell sources (DB_USER, DB_PASSWORD).
+const DB_TEMPLATE = `{{- with secret "database/creds/app" -}}
+export DB_USER='{{ .Data.username }}'
+export DB_PASSWORD='{{ .Data.password }}'
+{{- end }}
+`;
+const DB_CREATION = "CREATE USER '{{name}}'@'%' IDENTIFIED BY '{{password}}'; GRANT SELECT ON *.* TO '{{name}}'@'%';";
+
+/** The tutorial's opening pod (mysql-db, container db), its plaintext Secret replaced by annotations. */
+function mysqlPod(): Pod {
+  const app = resolve(import.meta.dirname, 'mysql-app.js');
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: 'mysql-db',
+      namespace: NS,
+      annotations: {
+        [`${V}agent-inject`]: 'true',
+        [`${V}role`]: 'db-app',
+        [`${V}auth-path`]: 'auth/kube-policy',
+        [`${V}agent-inject-secret-db-creds`]: 'database/creds/app',
+        [`${V}agent-inject-template-db-creds`]: DB_TEMPLATE,
+        [`${V}tls-secret`]: TLS_SECRET,
+        [`${V}ca-cert`]: '/vault/tls/ca.crt',
+      },
+    },
+    spec: {
+      serviceAccountName: 'my-sa',
+      containers: [
+        {
+          name: 'db',
+          image: 'mysql',
+          env: [
+            { name: 'DB_HOST', value: MARIADB_HOST },
+            { name: 'DB_PORT', value: String(MARIADB_PORT) },
+          ],
+          command: ['/bin/sh'],
+          // The tutorial ran `mysql -u $DB_USER -p$DB_PASSWORD -h $DB_HOST`; the demo's app does the same with mysql2.
+          args: ['-c', `. /vault/secrets/db-creds && exec ${process.execPath} ${app}`],
+          volumeMounts: [{ name: SA_VOLUME, mountPath: SA_PATH, readOnly: true }],
+        },
+      ],
+      volumes: [{ name: SA_VOLUME, projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }],
+    },
+  };
 }
 
 function tutorialPod(): Pod {
@@ -212,16 +264,7 @@ async function main(): Promise<number> {
   out(indent(`container app: ${pod.spec!.containers[0]!.command!.join(' ')}`));
 
   step('The injector mutates the pod (the AdmissionReview a kube-apiserver sends)', 'coffer injector -vault-address=... -tls-cert-file=... -tls-key-file=...   # as a MutatingWebhookConfiguration');
-  const r = review(
-    { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'demo', kind: { group: '', version: 'v1', kind: 'Pod' }, namespace: NS, operation: 'CREATE', object: pod } },
-    defaultSettings({ vaultAddress: srv.addr, image: 'coffer' }),
-  );
-  if (r.http !== 200 || !r.body.response.allowed || !r.body.response.patch) throw new Error(`the injector refused the pod: ${JSON.stringify(r.body)}`);
-  const ops = JSON.parse(Buffer.from(r.body.response.patch, 'base64').toString('utf8')) as fastJsonPatch.Operation[];
-  const injected = fastJsonPatch.applyPatch(structuredClone(pod), ops, true, false).newDocument as Pod;
-  const names = (cs: { name: string }[] | undefined): string => (cs ?? []).map((c) => c.name).join(', ') || '(none)';
-  result(`${ops.length} JSON-patch operations; initContainers: ${names(injected.spec!.initContainers)}; containers: ${names(injected.spec!.containers)}; volumes: ${names(injected.spec!.volumes)}`);
-  for (const w of r.body.response.warnings ?? []) result(`warning: ${w}`);
+  const injected = inject(pod, srv.addr);
 
   step(
     'Run the mutated pod as a kubelet would: each container in its own mount namespace, the token volume from the fake Kubernetes API, the CA from the tls-secret',
@@ -250,6 +293,8 @@ async function main(): Promise<number> {
   await running.stop();
   result('pod stopped (the vault-agent sidecar ends on SIGTERM)');
 
+  await databasePod({ as, srvAddr: srv.addr, ca, kube });
+
   step("What `coffer k8s doctor` says about the tutorial's original files (the mistakes this demo fixed by hand)", `coffer k8s doctor -f ${relative(REPO, SEED)}`);
   const doc = await runCoffer(['k8s', 'doctor', '-f', relative(REPO, SEED)], { VAULT_ADDR: '', VAULT_TOKEN: '' });
   out(indent(doc.stdout + doc.stderr));
@@ -259,6 +304,106 @@ async function main(): Promise<number> {
   out();
   out('Done: everything this demo started is being stopped and its temporary files removed.');
   return 0;
+}
+
+/** The injector's mutation of a pod, as a kube-apiserver would apply it. */
+function inject(pod: Pod, vaultAddress: string): Pod {
+  const r = review(
+    { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'demo', kind: { group: '', version: 'v1', kind: 'Pod' }, namespace: NS, operation: 'CREATE', object: pod } },
+    defaultSettings({ vaultAddress, image: 'coffer' }),
+  );
+  if (r.http !== 200 || !r.body.response.allowed || !r.body.response.patch) throw new Error(`the injector refused the pod: ${JSON.stringify(r.body)}`);
+  const ops = JSON.parse(Buffer.from(r.body.response.patch, 'base64').toString('utf8')) as fastJsonPatch.Operation[];
+  const injected = fastJsonPatch.applyPatch(structuredClone(pod), ops, true, false).newDocument as Pod;
+  const names = (cs: { name: string }[] | undefined): string => (cs ?? []).map((c) => c.name).join(', ') || '(none)';
+  result(`${ops.length} JSON-patch operations; initContainers: ${names(injected.spec!.initContainers)}; containers: ${names(injected.spec!.containers)}; volumes: ${names(injected.spec!.volumes)}`);
+  for (const w of r.body.response.warnings ?? []) result(`warning: ${w}`);
+  return injected;
+}
+
+/**
+ * The tutorial's opening pod done right: no plaintext Secret; the database engine creates a
+ * MariaDB user for the pod (a lease the pod's agent renews), the app logs in with it, and revoking
+ * the lease drops the user. Skipped (said so) when no MariaDB answers on 127.0.0.1:3306 as root.
+ */
+async function databasePod(o: { as: (method: string, path: string, body?: unknown) => Promise<ApiResult>; srvAddr: string; ca: string; kube: FakeKube }): Promise<void> {
+  const { as, kube } = o;
+  step(
+    "The tutorial's opening pod, done right: a MariaDB admin user for Coffer (this machine's MariaDB on 127.0.0.1:3306; root's own password is left alone)",
+    `mysql -u root -e "CREATE USER 'coffer_admin'@'%' IDENTIFIED BY '...'; GRANT ALL PRIVILEGES ON *.* TO 'coffer_admin'@'%' WITH GRANT OPTION"`,
+  );
+  let admin: MariadbAdmin;
+  try {
+    admin = await started('the MariaDB users this demo created', createMariadbAdmin(), async (a) => {
+      // Revoking the leases drops their users through Coffer; whatever is left (a failed step) goes here.
+      await as('PUT', 'sys/leases/revoke-prefix/database/creds/app').catch(() => undefined);
+      await a.cleanup();
+    });
+  } catch (e) {
+    result(`skipped the database steps: ${(e as Error).message}`);
+    return;
+  }
+  result(`admin user ${admin.user} with a random password (dropped at the end of the demo, with every user made for the pod)`);
+
+  step(
+    'Enable the database secrets engine and connect it to MariaDB (the admin password is written, never read back)',
+    `coffer secrets enable database
+coffer write database/config/mariadb plugin_name=mysql-database-plugin connection_url="{{username}}:{{password}}@tcp(${MARIADB_HOST}:${MARIADB_PORT})/" allowed_roles=app username=${admin.user} password=...`,
+  );
+  await as('POST', 'sys/mounts/database', { type: 'database' });
+  await as('POST', 'database/config/mariadb', {
+    plugin_name: 'mysql-database-plugin',
+    connection_url: admin.connectionUrl,
+    username: admin.user,
+    password: admin.password,
+    allowed_roles: 'app',
+    // The demo's tag in every name it makes, so its clean-up finds them all.
+    username_template: `v-{{.RoleName}}-${admin.tag}-{{random 8}}`,
+  });
+  const cfg = await as('GET', 'database/config/mariadb');
+  result(`database/config/mariadb: plugin ${String(cfg.body.data.plugin_name)}, allowed_roles ${String(cfg.body.data.allowed_roles)}, password not returned: ${String(!JSON.stringify(cfg.body.data).includes(admin.password))}`);
+
+  step(
+    'A role: each read of database/creds/app creates a MariaDB user with a random password and a one-hour lease (renewable up to a day)',
+    `coffer write database/roles/app db_name=mariadb creation_statements="${DB_CREATION}" default_ttl=1h max_ttl=24h`,
+  );
+  await as('POST', 'database/roles/app', { db_name: 'mariadb', creation_statements: DB_CREATION, default_ttl: '1h', max_ttl: '24h' });
+  result('role app written');
+
+  const policy = 'path "database/creds/app" {\n  capabilities = ["read"]\n}\n';
+  step('A policy and a Kubernetes role for the pod: my-sa may read database/creds/app', `coffer policy write db-app - <<EOF\n${policy}EOF\ncoffer write auth/kube-policy/role/db-app bound_service_account_names=my-sa bound_service_account_namespaces=${NS} policies=db-app`);
+  await as('PUT', 'sys/policies/acl/db-app', { policy });
+  await as('POST', 'auth/kube-policy/role/db-app', { bound_service_account_names: 'my-sa', bound_service_account_namespaces: NS, policies: 'db-app' });
+  result('policy db-app and role db-app written');
+
+  const pod = mysqlPod();
+  step("The tutorial's mysql-db pod with annotations instead of the db-creds Secret: the agent renders DB_USER and DB_PASSWORD for the app's shell", 'kubectl apply -f mysql-db.yaml');
+  out(indent(Object.entries(pod.metadata!.annotations!).map(([k, v]) => `${k}: ${v.includes('\n') ? `|\n${indent(v)}` : v}`).join('\n')));
+  out(indent(`container db: sh -c '. /vault/secrets/db-creds && <log in as $DB_USER to $DB_HOST>'`));
+  const injected = inject(pod, o.srvAddr);
+
+  step('Run it as a kubelet would: the agent logs in as my-sa, reads database/creds/app (a new MariaDB user), and the app logs in with it', 'kubectl logs mysql-db -c db -n app-namespace');
+  const tlsDir = tempDir('coffer-demo-tls-');
+  writeFileSync(join(tlsDir, 'ca.crt'), o.ca, { mode: 0o644 });
+  chmodSync(tlsDir, 0o755);
+  const saDir = serviceAccountVolume(kube.projectedToken(NS, 'my-sa', { podName: 'mysql-db' }), kube.caPem, NS);
+  const running: RunningPod = await started('the mysql-db pod', runPod({ pod: injected, volumeSources: { [SA_VOLUME]: saDir, 'vault-tls-secrets': tlsDir }, path: [cofferBinDir(COFFER_BIN)] }), (p) => p.stop());
+  const app = running.containers.get('db')!;
+  const code = await app.exited;
+  if (code !== 0) throw new Error(`the db container exited ${code}:\n${running.describe()}`);
+  out(indent(app.output()));
+  const user = /logged in to MariaDB as (\S+);/.exec(app.output())?.[1];
+  if (!user) throw new Error(`the db container did not say who it logged in as:\n${running.describe()}`);
+  const leases = await as('LIST', 'sys/leases/lookup/database/creds/app/');
+  const ids = (leases.body.data?.keys as string[] | undefined) ?? [];
+  result(`db exited ${code}; leases under database/creds/app: ${ids.length} (the agents renew theirs while the pod runs)`);
+  await running.stop();
+
+  step('The pod is gone: revoke its leases, and Coffer drops the users it made', 'coffer lease revoke -prefix database/creds/app');
+  await as('PUT', 'sys/leases/revoke-prefix/database/creds/app');
+  const exists = await mariadbUserExists(user);
+  result(`user ${user} still in MariaDB: ${String(exists)}`);
+  if (exists) throw new Error(`revoking the leases left the MariaDB user ${user}`);
 }
 
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {

@@ -139,6 +139,7 @@ export async function runAgent(config: AgentConfig, options: AgentOptions): Prom
           if (first) resolveFirst();
           else void runner.tokenChanged().catch(fatal);
         },
+        onLifetime: (l) => runner.tokenLifetime(l),
         onWrapped: async (w) => {
           await Promise.all(sinks.map((s) => s.writeWrapped(w)));
           resolveFirst();

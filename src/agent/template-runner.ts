@@ -1,16 +1,20 @@
 // Keeps every template (file templates and exec's env_templates) rendered: the first render with
-// retries, then re-renders when what they read changes. Leased secrets are renewed (renewable:
-// a LifetimeWatcher on the lease) or fetched again at lease_renewal_threshold (about 90%) of their
-// TTL; secrets without a lease (KV) are fetched again every static_secret_render_interval. A
-// file is written (atomically, with its perms) only when its text changes, and then its command
-// runs. Fail fast: a template that cannot render after its retries calls onFatal, unless
+// retries, then re-renders when what they read changes. Leased secrets (database credentials) are
+// kept by a LeaseKeeper: renewed while renewals extend them, so the file keeps the same
+// credentials, and fetched again (and re-rendered) only when the lease cannot be kept (renewal
+// refused, not renewable, max TTL near). The runner also warns when the agent's own token ends
+// for good before such a lease: the server revokes a token's leases with it. Secrets without a
+// lease (KV) are fetched again every static_secret_render_interval. A file is written
+// (atomically, with its perms) only when its text changes, and then its command runs. Fail fast:
+// a template that cannot render after its retries calls onFatal, unless
 // template_config.exit_on_retry_failure = false asks for Vault's keep-retrying behaviour.
 
 import { readFile } from 'node:fs/promises';
-import type { Client } from '../client/index.js';
+import { systemClock, type Client, type Clock } from '../client/index.js';
 import { parse, type MissingKeyMode, type Template } from '../template/index.js';
 import { atomicWrite, existingMode } from './atomic-write.js';
 import type { EnvTemplateConfig, TemplateConfig, TemplateGlobalConfig } from './config/index.js';
+import { LeaseKeeper } from './lease-keeper.js';
 import type { Logger } from './log.js';
 import { RenderError, renderTemplate } from './render.js';
 import { runCommand } from './run-command.js';
@@ -56,11 +60,21 @@ export interface TemplateRunnerOptions {
   random?: () => number;
   /** The first retry's wait (default 250 ms), doubled each retry up to max(1 minute, this). */
   retryMinMs?: number;
+  /** Time for lease renewal and replacement (tests). */
+  clock?: Clock;
+}
+
+/** When the agent's auth token expires; `final`: it will not be extended (not renewable, or capped by its max TTL). */
+export interface TokenLifetime {
+  expiresAt: number;
+  final: boolean;
 }
 
 export class TemplateRunner {
   private readonly units: Unit[];
-  private readonly leases = new Map<string, () => void>();
+  private readonly leases = new Map<string, { keeper: LeaseKeeper; path: string }>();
+  private tokenLife: TokenLifetime | undefined;
+  private readonly warned = new Set<string>();
   private staticTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   /** Aborted by stop(): ends retry waits at once. */
@@ -122,6 +136,7 @@ export class TemplateRunner {
   /** A new auto-auth token: leases of the old one are dropped and every template renders anew. */
   async tokenChanged(): Promise<void> {
     this.stopLeases();
+    this.warned.clear();
     await this.rerender(this.units);
   }
 
@@ -134,8 +149,35 @@ export class TemplateRunner {
   }
 
   private stopLeases(): void {
-    for (const stop of this.leases.values()) stop();
+    for (const l of this.leases.values()) l.keeper.stop();
     this.leases.clear();
+  }
+
+  /** The auth token's expiry, after each login and renewal: leases that would outlive a token ending for good are warned about. */
+  tokenLifetime(t: TokenLifetime | undefined): void {
+    this.tokenLife = t;
+    for (const [key, l] of this.leases) this.checkTokenEnd(key, l.path, l.keeper);
+  }
+
+  /**
+   * A lease is a child of the token that read it: when the token ends (its max TTL), the server
+   * revokes the lease and the app's credentials stop working. The agent logs in again shortly
+   * before and renders new credentials; say so in advance, once per secret and token.
+   */
+  private checkTokenEnd(key: string, path: string, k: LeaseKeeper): void {
+    const t = this.tokenLife;
+    if (!t || !t.final || k.replaceAt <= t.expiresAt) return;
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    const now = (this.o.clock ?? systemClock).now();
+    this.o.log.warn(
+      "the agent's token ends before a lease it read; the server revokes the lease with the token, so the agent will log in again and render new credentials then (raise the auth role's token_max_ttl above the secret's max_ttl to keep them)",
+      {
+        path,
+        token_ends_in: `${Math.max(0, Math.round((t.expiresAt - now) / 1000))}s`,
+        lease_ends_in: k.final ? `${Math.max(0, Math.round((k.expiresAt - now) / 1000))}s` : 'renewed while the pod runs',
+      },
+    );
   }
 
   private startStaticTimer(): void {
@@ -279,31 +321,27 @@ export class TemplateRunner {
 
   private watchLease(f: Fetched): void {
     const key = f.dep.key;
-    const log = this.o.log;
-    const expire = (why: string): void => {
-      this.leases.delete(key);
-      log.debug('fetching a leased secret again', { path: f.dep.path, reason: why });
-      void this.refresh([f.dep]);
-    };
-    if (f.renewable && f.leaseDuration > 0) {
-      const w = this.o.client.lifetimeWatcher({
-        kind: 'lease',
-        leaseId: f.leaseId,
-        ttl: f.leaseDuration,
-        renewable: true,
-        increment: f.leaseDuration,
-        random: this.random,
-        onRenew: (e) => log.debug('renewed a lease', { path: f.dep.path, ttl: `${e.ttl}s` }),
-        onDone: (e) => {
-          if (e.reason !== 'stopped') expire(e.reason === 'failed' ? `renewal failed: ${e.error?.message ?? ''}` : e.reason);
-        },
-      });
-      this.leases.set(key, () => w.stop());
-      return;
-    }
-    const fraction = this.o.global.leaseRenewalThreshold + (this.random() - 0.5) * 0.1;
-    const delay = Math.max(1000, f.leaseDuration * 1000 * Math.min(1, fraction));
-    const t = setTimeout(() => expire('the lease is close to its end'), delay);
-    this.leases.set(key, () => clearTimeout(t));
+    const keeper: LeaseKeeper = new LeaseKeeper({
+      client: this.o.client,
+      leaseId: f.leaseId,
+      path: f.dep.path,
+      ttl: f.leaseDuration,
+      renewable: f.renewable,
+      threshold: this.o.global.leaseRenewalThreshold,
+      log: this.o.log,
+      random: this.random,
+      ...(this.o.clock ? { clock: this.o.clock } : {}),
+      onReplace: () => {
+        if (this.leases.get(key)?.keeper !== keeper) return;
+        this.leases.delete(key);
+        void this.refresh([f.dep]);
+      },
+      onChange: () => {
+        if (this.leases.get(key)?.keeper === keeper) this.checkTokenEnd(key, f.dep.path, keeper);
+      },
+    });
+    this.leases.set(key, { keeper, path: f.dep.path });
+    keeper.start();
+    this.checkTokenEnd(key, f.dep.path, keeper);
   }
 }

@@ -1,7 +1,9 @@
-// Leased (dynamic) secrets, which Coffer's server has no engine for yet: a stub Vault answers
-// database-style credentials with short leases. A non-renewable lease is fetched again near its
-// end and the file re-rendered with the new credentials; a renewable one is renewed
-// (sys/leases/renew) and the file keeps its credentials.
+// Leased (dynamic) secrets against a stub Vault that answers database-style credentials with
+// short leases (test/agent/database.test.ts does the same against the real database engine). A
+// non-renewable lease is fetched again near its end and the file re-rendered with the new
+// credentials; a renewable one is renewed (sys/leases/renew) and the file keeps its credentials;
+// one capped by its max TTL is replaced before it ends; a refused renewal gets new credentials;
+// a token that ends for good before a lease is warned about.
 
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -15,6 +17,10 @@ interface StubVault {
   addr: string;
   reads: Record<string, number>;
   renewals: number;
+  /** Renewals per lease id. */
+  renewedLeases: Record<string, number>;
+  /** Leases whose renewal is refused (400) from now on. */
+  refuse: Set<string>;
   close(): Promise<void>;
 }
 
@@ -23,7 +29,9 @@ function envelope(o: Record<string, unknown>): string {
 }
 
 async function startStubVault(): Promise<StubVault> {
-  const stub = { reads: {} as Record<string, number>, renewals: 0 };
+  const stub = { reads: {} as Record<string, number>, renewals: 0, renewedLeases: {} as Record<string, number>, refuse: new Set<string>() };
+  /** database/creds/capped: 2 s leases with a max TTL of 7 s, like a role with default_ttl 2s and max_ttl 7s. */
+  const capped = new Map<string, { expiresAt: number; maxEnd: number }>();
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
@@ -33,7 +41,17 @@ async function startStubVault(): Promise<StubVault> {
         res.writeHead(status, { 'Content-Type': 'application/json' });
         res.end(text);
       };
-      if (url === '/v1/auth/token/lookup-self') return send(200, envelope({ data: { ttl: 0, renewable: false, policies: ['root'] } }));
+      if (url === '/v1/auth/token/lookup-self') {
+        // "ending-token" ends for good in an hour (not renewable); others never expire.
+        const ending = req.headers['x-vault-token'] === 'ending-token';
+        return send(200, envelope({ data: { ttl: ending ? 3600 : 0, renewable: false, policies: ['root'] } }));
+      }
+      if (url === '/v1/database/creds/capped' || url === '/v1/database/creds/refused') {
+        const n = (stub.reads[url] = (stub.reads[url] ?? 0) + 1);
+        const leaseId = `${url.slice(4)}/${n}`;
+        capped.set(leaseId, { expiresAt: Date.now() + 2000, maxEnd: Date.now() + (url.endsWith('capped') ? 7000 : 3_600_000) });
+        return send(200, envelope({ lease_id: leaseId, lease_duration: 2, renewable: true, data: { username: `user-${n}` } }));
+      }
       if (url.startsWith('/v1/sys/internal/ui/mounts/')) return send(404, '{"errors":[]}');
       if (url === '/v1/database/creds/short' || url === '/v1/database/creds/renewable') {
         const n = (stub.reads[url] = (stub.reads[url] ?? 0) + 1);
@@ -42,7 +60,16 @@ async function startStubVault(): Promise<StubVault> {
       }
       if (url === '/v1/sys/leases/renew' && req.method === 'PUT') {
         stub.renewals++;
-        const leaseId = (JSON.parse(body) as { lease_id: string }).lease_id;
+        const { lease_id: leaseId, increment } = JSON.parse(body) as { lease_id: string; increment?: number };
+        stub.renewedLeases[leaseId] = (stub.renewedLeases[leaseId] ?? 0) + 1;
+        if (stub.refuse.has(leaseId)) return send(400, '{"errors":["lease is not renewable"]}');
+        const c = capped.get(leaseId);
+        if (c) {
+          const now = Date.now();
+          if (now >= c.expiresAt) return send(400, '{"errors":["lease not found"]}');
+          c.expiresAt = Math.min(c.maxEnd, now + (increment ?? 2) * 1000);
+          return send(200, envelope({ lease_id: leaseId, lease_duration: Math.round((c.expiresAt - now) / 1000), renewable: true }));
+        }
         return send(200, envelope({ lease_id: leaseId, lease_duration: 3, renewable: true }));
       }
       send(404, '{"errors":[]}');
@@ -57,6 +84,8 @@ async function startStubVault(): Promise<StubVault> {
     get renewals() {
       return stub.renewals;
     },
+    renewedLeases: stub.renewedLeases,
+    refuse: stub.refuse,
     close: () => new Promise((r) => server.close(() => r())),
   };
 }
@@ -105,5 +134,89 @@ template {
     } finally {
       assert.equal(await agent.stop(), 0, agent.output());
     }
+  });
+});
+
+describe('agent: leases kept for the app', () => {
+  let vault: StubVault;
+  const dir = tempDir('coffer-agent-leases-kept-');
+  before(async () => {
+    vault = await startStubVault();
+    writeFileSync(join(dir, 'token'), 'stub-token');
+    writeFileSync(join(dir, 'ending-token'), 'ending-token');
+  });
+  after(async () => {
+    await vault?.close();
+  });
+
+  const config = (name: string, tokenFile: string, paths: Record<string, string>): string =>
+    writeConfig(
+      dir,
+      name,
+      `auto_auth {
+  method "token_file" {
+    config = {
+      token_file_path = "${dir}/${tokenFile}"
+    }
+  }
+}
+${Object.entries(paths)
+  .map(
+    ([dest, path]) => `template {
+  destination = "${dest}"
+  contents    = "{{ with secret \\"${path}\\" }}{{ .Data.username }}{{ end }}"
+}`,
+  )
+  .join('\n')}
+`,
+    );
+
+  it('renews a lease for as long as it is extended (same user), then fetches new credentials before its max TTL ends; a refused renewal gets new ones', async () => {
+    const cappedFile = join(dir, 'capped.txt');
+    const refusedFile = join(dir, 'refused.txt');
+    const agent = startAgent([`-config=${config('kept.hcl', 'token', { [cappedFile]: 'database/creds/capped', [refusedFile]: 'database/creds/refused' })}`, '-log-level=debug'], agentEnv(vault.addr));
+    try {
+      await agent.waitFor(() => readIfExists(cappedFile) === 'user-1' && readIfExists(refusedFile) === 'user-1', 'the first render');
+      // Two renewals of the 2 s lease (past its first TTL): still the first user, no second read.
+      await agent.waitFor(() => (vault.renewedLeases['database/creds/capped/1'] ?? 0) >= 2, 'two renewals of the capped lease', 20_000);
+      assert.equal(vault.reads['/v1/database/creds/capped'], 1, 'renewed, not fetched again');
+      // The 7 s max TTL nears: a renewal comes back short, and new credentials are rendered.
+      await agent.waitFor(() => readIfExists(cappedFile) === 'user-2', 'new credentials before the max TTL', 30_000);
+      assert.ok(agent.output().includes('lease near its max TTL'), agent.output());
+      // Renewals of the refused lease are now refused: new credentials, without waiting for its end.
+      await agent.waitFor(() => (vault.renewedLeases['database/creds/refused/1'] ?? 0) >= 1, 'a renewal of the other lease', 20_000);
+      vault.refuse.add('database/creds/refused/1');
+      await agent.waitFor(() => readIfExists(refusedFile) === 'user-2', 'new credentials after a refused renewal', 30_000);
+      assert.match(agent.output(), /renewal failed/);
+      assert.doesNotMatch(agent.output(), /user-\d/, 'the credentials are never logged');
+    } finally {
+      assert.equal(await agent.stop(), 0, agent.output());
+    }
+  });
+
+  it("warns when the agent's token ends for good before a lease it read (the lease would be revoked with it)", async () => {
+    const file = join(dir, 'warned.txt');
+    const agent = startAgent([`-config=${config('warn.hcl', 'ending-token', { [file]: 'database/creds/refused' })}`], agentEnv(vault.addr));
+    try {
+      await agent.waitFor(() => readIfExists(file) !== undefined, 'the first render');
+      await agent.waitFor(() => agent.output().includes("the agent's token ends before a lease it read"), 'the warning');
+      assert.match(agent.output(), /token_ends_in=3\d\d\ds/);
+      assert.doesNotMatch(agent.output(), /ending-token|user-\d/);
+    } finally {
+      assert.equal(await agent.stop(), 0, agent.output());
+    }
+  });
+
+  it('no warning when the token never expires', async () => {
+    const file = join(dir, 'quiet.txt');
+    const agent = startAgent([`-config=${config('quiet.hcl', 'token', { [file]: 'database/creds/refused' })}`], agentEnv(vault.addr));
+    try {
+      await agent.waitFor(() => readIfExists(file) !== undefined, 'the first render');
+      const renewals = vault.renewals;
+      await agent.waitFor(() => vault.renewals >= renewals + 2, 'two renewals after the first render', 20_000);
+    } finally {
+      assert.equal(await agent.stop(), 0, agent.output());
+    }
+    assert.doesNotMatch(agent.output(), /token ends before/);
   });
 });

@@ -1,14 +1,17 @@
 // `npm run demo` (demo/run.ts), run from its compiled entry (not through npm, which would rebuild
 // dist/ under the running suite): every step is printed, the app prints the tutorial's secret,
-// doctor reports the tutorial's mistakes 3-7, it exits 0, prints no token, and leaves nothing
-// behind (no process of its process group, no temporary file, no mount). Without `unshare` it
-// exits 2 saying it needs root and unshare.
+// the tutorial's mysql-db pod logs in to the local MariaDB with a user the database engine made
+// (dropped when its lease is revoked), doctor reports the tutorial's mistakes 3-7, it exits 0,
+// prints no token or password, and leaves nothing behind (no process of its process group, no
+// temporary file, no mount, no MariaDB user). Without `unshare` it exits 2 saying it needs root
+// and unshare.
 
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import { mariadbUserExists } from '../support/mariadb-admin.js';
 import { checkPodRunner } from '../support/pod-runner/index.js';
 import { tempDir } from '../support/tmp.js';
 
@@ -71,6 +74,12 @@ describe('npm run demo', () => {
       /vault\.hashicorp\.com\/agent-inject-secret-config\.txt: secret\/data\/myapp\/config/,
       /== Step \d+: The injector mutates the pod[\s\S]*initContainers: vault-agent-init; containers: app, vault-agent/,
       /== Step \d+: Run the mutated pod as a kubelet would/,
+      /== Step \d+: The tutorial's opening pod, done right: a MariaDB admin user/,
+      /== Step \d+: Enable the database secrets engine[^\n]*\n\s+\$ coffer secrets enable database/,
+      /→ database\/config\/mariadb: plugin mysql-database-plugin, allowed_roles app, password not returned: true/,
+      /== Step \d+: A role: each read of database\/creds\/app[^\n]*\n\s+\$ coffer write database\/roles\/app/,
+      /vault\.hashicorp\.com\/agent-inject-secret-db-creds: database\/creds\/app/,
+      /initContainers: vault-agent-init; containers: db, vault-agent/,
       /== Step \d+: What `coffer k8s doctor` says/,
     ]) {
       assert.match(r.stdout, title, all);
@@ -80,6 +89,16 @@ describe('npm run demo', () => {
     assert.match(appPart, /^ {4}export AWS_ACCESS_KEY_ID='AKIAIOSFODNN7EXAMPLE'\n {4}export AWS_SECRET_ACCESS_KEY='wJalrXUtnFEMI\/K7MDENG\/bPxRfiCYEXAMPLEKEY'$/m, all);
     // ...and nowhere before it: the steps that write it do not show it.
     assert.ok(!r.stdout.slice(0, r.stdout.indexOf("The app's output")).includes('EXAMPLEKEY'), all);
+    // The mysql-db pod's app logged in with the generated user, and revoking dropped it.
+    const login = /^ {4}logged in to MariaDB as (v-app-(\w+)-\w+); SELECT CURRENT_USER\(\): (\S+)$/m.exec(r.stdout);
+    assert.ok(login, all);
+    assert.equal(login[3], `${login[1]}@%`);
+    assert.match(r.stdout, new RegExp(`→ user ${login[1]} still in MariaDB: false`), all);
+    const admin = /→ admin user (coffer_adm_\w+) with a random password/.exec(r.stdout)?.[1];
+    assert.ok(admin, all);
+    assert.equal(await mariadbUserExists(login[1]!), false, 'the pod\'s user is dropped');
+    assert.equal(await mariadbUserExists(admin!), false, "the demo's admin is dropped");
+    assert.doesNotMatch(all, /DB_PASSWORD='[^{]/, 'no database password printed');
     // Doctor on the tutorial's original files: mistakes 3 to 7, at their lines.
     const doctorPart = r.stdout.slice(r.stdout.indexOf('What `coffer k8s doctor` says'));
     for (const finding of [

@@ -30,6 +30,11 @@ export interface AuthHandlerOptions {
   once: boolean;
   onToken(e: TokenEvent): Promise<void>;
   onWrapped(w: WrapInfo): Promise<void>;
+  /**
+   * The token's expiry after each login and renewal (undefined: it never expires); `final`: it
+   * will not be extended (not renewable, or a renewal granted less than asked: its max TTL).
+   */
+  onLifetime?(l: { expiresAt: number; final: boolean } | undefined): void;
   /** With `once`: how many times a failed login is retried before giving up (vault.retry.num_retries). */
   maxRetries?: number;
   random?: () => number;
@@ -109,6 +114,7 @@ export class AuthHandler {
       this.token = auth.client_token;
       this.reauthReason = undefined; // a request made during this login was about the old token
       log.info('authentication successful', { ttl: `${auth.lease_duration}s`, renewable: auth.renewable });
+      this.o.onLifetime?.(auth.lease_duration > 0 ? { expiresAt: Date.now() + auth.lease_duration * 1000, final: !auth.renewable } : undefined);
       await this.o.onToken({ token: auth.client_token, auth, first: !succeeded });
       succeeded = true;
       if (this.o.once || this.stopped) return;
@@ -157,6 +163,7 @@ export class AuthHandler {
       log.info('the token does not expire; not renewing it');
       await this.sleep(Infinity);
     } else {
+      let capped = false;
       const watcher = this.o.client.lifetimeWatcher({
         kind: 'token',
         token: auth.client_token,
@@ -164,7 +171,13 @@ export class AuthHandler {
         renewable: auth.renewable,
         increment: auth.lease_duration,
         random: this.random,
-        onRenew: (e) => log.debug('renewed the auth token', { ttl: `${e.ttl}s` }),
+        onRenew: (e) => {
+          log.debug('renewed the auth token', { ttl: `${e.ttl}s` });
+          const final = !e.renewable || e.ttl < auth.lease_duration;
+          if (final && !capped) log.info('the auth token is near its max TTL; the agent will log in again before it ends', { ttl: `${e.ttl}s` });
+          capped ||= final;
+          this.o.onLifetime?.({ expiresAt: e.renewedAt + e.ttl * 1000, final });
+        },
         onError: (e) => log.warn('error renewing the auth token', { error: describeError(e) }),
       });
       this.watcher = watcher;
