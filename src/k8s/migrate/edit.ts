@@ -4,11 +4,13 @@
 // stood. A re-render of the whole document would normalise comment spacing, flow collections and
 // sequence indentation everywhere, which is what a reviewer of the diff must not have to wade through.
 
-import { Document, isCollection, isMap, type Node, type Pair, type YAMLMap } from 'yaml';
+import { Document, isCollection, isMap, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 
 export type Edit =
   /** Replace the node's original text (range[0]..range[1]) with its current rendering. */
   | { kind: 'replace'; node: Node }
+  /** Remove items of a block sequence (whole lines, from each "- " to the item's end). */
+  | { kind: 'remove-items'; seq: YAMLSeq; items: Node[] }
   /** Remove a key and its value (whole lines). */
   | { kind: 'remove-pair'; map: YAMLMap; pair: Pair }
   /** Add pairs (already in the Document API's shape) at the end of a block map. */
@@ -50,7 +52,18 @@ function range(node: Node): [number, number] {
   return [node.range[0], node.range[1]];
 }
 
-function toTextEdit(text: string, e: Edit): TextEdit {
+function toTextEdits(text: string, e: Edit): TextEdit[] {
+  if (e.kind !== 'remove-items') return [toTextEdit(text, e)];
+  if (e.seq.flow) throw new CannotEdit('flow sequence');
+  return e.items.map((item) => {
+    const [from, to] = range(item);
+    const start = lineStart(text, from);
+    if (!/^\s*-\s*$/.test(text.slice(start, from))) throw new CannotEdit('an item that does not start its line');
+    return { from: start, to: lineEnd(text, Math.max(to - 1, from)), text: '' };
+  });
+}
+
+function toTextEdit(text: string, e: Exclude<Edit, { kind: 'remove-items' }>): TextEdit {
   if (e.kind === 'replace') {
     const [from, to] = range(e.node);
     const col = from - lineStart(text, from);
@@ -94,10 +107,10 @@ export class CannotEdit extends Error {}
 export function applyEdits(text: string, doc: Document.Parsed, edits: Edit[]): string {
   let list: TextEdit[];
   try {
-    list = edits.map((e) => toTextEdit(text, e));
+    list = edits.flatMap((e) => toTextEdits(text, e));
   } catch (e) {
     if (!(e instanceof CannotEdit)) throw e;
-    const wanted = edits.map((x) => (x.kind === 'replace' ? x.node : x.map));
+    const wanted = edits.map((x) => (x.kind === 'replace' ? x.node : x.kind === 'remove-items' ? x.seq : x.map));
     // Replace the smallest maps that hold the awkward edits instead.
     try {
       list = dedupeNodes(wanted).map((n) => toTextEdit(text, { kind: 'replace', node: n }));

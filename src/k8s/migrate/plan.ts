@@ -84,7 +84,7 @@ function analyse(files: InputFile[], o: MigrateOptions): Analysis {
       if (kind === 'Secret' || podTemplates({ ...f, chunks: [c] }, o.defaultNamespace).length > 0) return;
       const ns = str(get(get(root, 'metadata'), 'namespace')) ?? o.defaultNamespace;
       const label = `${kind || 'object'} ${ns}/${str(get(get(root, 'metadata'), 'name')) ?? '(no name)'}`;
-      otherReferences(root, new Set(), (n) => secrets.get(`${ns}/${n}`), (s, where) => flag(f.path, s.id, `${label} names Secret ${s.name} at ${where.replace(/^spec/, '')}; migrate cannot rewrite that use`));
+      otherReferences(root, '', new Set(), (n) => secrets.get(`${ns}/${n}`), (s, where) => flag(f.path, s.id, `${label} names Secret ${s.name} at ${where}; migrate cannot rewrite that use`));
     });
   }
   for (const [file, messages] of unsafeFiles) {
@@ -95,6 +95,11 @@ function analyse(files: InputFile[], o: MigrateOptions): Analysis {
   for (const tu of templates) if (unsafeFiles.has(tu.template.file)) for (const u of tu.uses) blocked.add(u.secret);
   for (const f of sources) if (unsafeFiles.has(f.path)) f.unsafe = unsafeFiles.get(f.path)![0];
   return { sources, secrets, templates, problems, blocked };
+}
+
+function leadingComments(text: string): string {
+  const m = /^(?:[ \t]*(?:#[^\n]*)?\n)*/.exec(text);
+  return m ? m[0] : '';
 }
 
 /** The Secrets whose KV paths the server should be asked about (those that could move). */
@@ -176,7 +181,8 @@ export function buildPlan(files: InputFile[], o: MigrateOptions, states: Readonl
       const doc = f.chunks[0]?.doc;
       after = removed.has(0) || !doc ? null : `${JSON.stringify(doc.toJS(), null, jsonIndent(f.content))}\n`;
     } else {
-      const texts = f.chunks.map((c, i) => (removed.has(i) ? '' : byChunk.has(i) && c.doc ? applyEdits(c.text, c.doc, byChunk.get(i)!) : c.text));
+      // The first document's leading comments are the file's header: they stay when it goes.
+      const texts = f.chunks.map((c, i) => (removed.has(i) ? (i === 0 ? leadingComments(c.text) : '') : byChunk.has(i) && c.doc ? applyEdits(c.text, c.doc, byChunk.get(i)!) : c.text));
       const kept = f.chunks.filter((c, i) => !removed.has(i) && c.doc);
       after = kept.length === 0 ? null : texts.join('').replace(/^---[ \t]*\r?\n/, f.content.startsWith('---') ? '---\n' : '');
     }

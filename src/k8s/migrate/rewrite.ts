@@ -53,6 +53,7 @@ export function rewriteTemplate(tu: TemplateUses, moving: ReadonlySet<string>, p
     return raw;
   };
   const envSeen = new Set<string>();
+  const receivers = new Set<string>();
 
   for (const u of uses) {
     const dataPath = paths.dataPath(u.secret);
@@ -60,10 +61,12 @@ export function rewriteTemplate(tu: TemplateUses, moving: ReadonlySet<string>, p
       remove(u.seq, u.entry);
       if (u.dropOnly || envSeen.has(u.variable)) continue;
       envSeen.add(u.variable);
+      receivers.add(u.containerName);
       annotations.push([`${COFFER_PREFIX}${ENV_FAMILY}-${u.variable}`, `${dataPath}#${u.key}`]);
       kvPaths.add(dataPath);
     } else if (u.kind === 'envFrom') {
       remove(u.seq, u.entry);
+      if (u.vars.length > 0) receivers.add(u.containerName);
       for (const v of u.vars) {
         if (envSeen.has(v.variable)) continue;
         envSeen.add(v.variable);
@@ -72,7 +75,10 @@ export function rewriteTemplate(tu: TemplateUses, moving: ReadonlySet<string>, p
       if (u.vars.length > 0) kvPaths.add(dataPath);
     } else {
       remove(u.volumes, u.entry);
-      for (const m of u.mounts) remove(m.seq, m.entry);
+      for (const m of u.mounts) {
+        remove(m.seq, m.entry);
+        if (u.files.length > 0) receivers.add(m.containerName);
+      }
       if (u.mounts.length === 0) continue; // a volume no container mounts: it just goes
       for (const f of u.files) {
         const raw = unique(`${sanitize(u.volumeName)}-${sanitize(f.path)}`);
@@ -90,12 +96,13 @@ export function rewriteTemplate(tu: TemplateUses, moving: ReadonlySet<string>, p
 
   const edits: Edit[] = [];
   for (const [seq, gone] of removed) {
+    const items = seq.items.filter((i) => gone.has(i as Node)) as Node[];
     seq.items = seq.items.filter((i) => !gone.has(i as Node));
     const owner = ownerOf(t.template, seq);
     if (seq.items.length === 0 && owner) {
       owner.map.items = owner.map.items.filter((p) => p !== owner.pair);
       edits.push({ kind: 'remove-pair', map: owner.map, pair: owner.pair });
-    } else edits.push({ kind: 'replace', node: seq });
+    } else edits.push({ kind: 'remove-items', seq, items });
   }
 
   if (kvPaths.size > 0 || annotations.length > 0) {
@@ -104,6 +111,10 @@ export function rewriteTemplate(tu: TemplateUses, moving: ReadonlySet<string>, p
     if (!cur || str(get(cur, VAULT_PREFIX + A.inject)) !== 'true') want.push([VAULT_PREFIX + A.inject, 'true']);
     if (!cur || get(cur, VAULT_PREFIX + A.role) === undefined) want.push([VAULT_PREFIX + A.role, role]);
     if (authPath !== 'kubernetes' && (!cur || get(cur, VAULT_PREFIX + A.authPath) === undefined)) want.push([VAULT_PREFIX + A.authPath, `auth/${authPath}`]);
+    // Only the containers that used the Secrets get them (the injector gives every chosen container all).
+    const all = (isSeq(get(t.spec, 'containers')) ? (get(t.spec, 'containers') as YAMLSeq).items : []).map((c) => str(get(c, 'name')) ?? '');
+    const consumers = all.filter((n) => receivers.has(n));
+    if (consumers.length > 0 && consumers.length < all.length && (!cur || get(cur, VAULT_PREFIX + A.containers) === undefined)) want.push([VAULT_PREFIX + A.containers, consumers.join(',')]);
     want.push(...annotations);
     const pairs = want.map(([k, v]) => new Pair(new Scalar(k), quoted(v)));
     edits.push(...addAnnotations(t.template, pairs));

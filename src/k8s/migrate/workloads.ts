@@ -283,7 +283,7 @@ export function analyseTemplate(t: PodTemplate, secrets: ReadonlyMap<string, Sec
   }
 
   // Anything else in the pod spec that names a moved Secret: unknown to us, so not rewritten.
-  otherReferences(t.spec, handled, (name) => byName(name), (s, where) => unsafe(s, `names Secret ${s.name} at ${where}, which migrate does not know how to rewrite`));
+  otherReferences(t.spec, 'spec', handled, (name) => byName(name), (s, where) => unsafe(s, `names Secret ${s.name} at ${where}, which migrate does not know how to rewrite`));
   return result;
 }
 
@@ -298,7 +298,7 @@ function laterDefines(e: YAMLMap, variable: string, ns: string, secrets: Readonl
 }
 
 /** Scalars under a key that mentions "secret" (or `name` inside such a map) naming one of the Secrets. */
-export function otherReferences(root: unknown, handled: ReadonlySet<Node>, lookup: (name: string) => SecretSource | undefined, report: (s: SecretSource, where: string) => void): void {
+export function otherReferences(root: unknown, base: string, handled: ReadonlySet<Node>, lookup: (name: string) => SecretSource | undefined, report: (s: SecretSource, where: string) => void): void {
   const walk = (n: unknown, path: string, secretish: boolean): void => {
     if (isScalar(n)) {
       if (!secretish || handled.has(n) || typeof n.value !== 'string') return;
@@ -315,5 +315,5 @@ export function otherReferences(root: unknown, handled: ReadonlySet<Node>, looku
       }
     } else if (isSeq(n)) n.items.forEach((i, idx) => walk(i, `${path}[${idx}]`, secretish));
   };
-  walk(root, 'spec', false);
+  walk(root, base, false);
 }
