@@ -132,9 +132,10 @@ async function writeAccess(client: Client, plan: MigrationPlan, authPath: string
     }
     await client.sys.policies.write(a.policyName, policyHcl(a.namespace, a.serviceAccount, paths));
     const rolePath = `auth/${authPath}/role/${a.roleName}`;
+    // A role written before (by an earlier migration, or by hand) keeps the policies it had.
     const role = await client.read<{ policies?: string[]; token_policies?: string[] }>(rolePath);
-    const policies = [...new Set([...(role?.data?.token_policies ?? role?.data?.policies ?? []), ...a.role.policies])];
-    await client.write(rolePath, { ...a.role, token_policies: policies, policies });
+    const policies = [...new Set([...(role?.data?.token_policies ?? role?.data?.policies ?? []), ...a.role.token_policies])];
+    await client.write(rolePath, { ...a.role, token_policies: policies });
   }
 }
 

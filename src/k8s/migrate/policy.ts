@@ -34,7 +34,7 @@ export function accessPlan(namespace: string, serviceAccount: string, paths: rea
     roleName: name,
     paths: sorted,
     policy: policyHcl(namespace, serviceAccount, sorted),
-    role: { bound_service_account_names: [serviceAccount], bound_service_account_namespaces: [namespace], policies: [name], token_ttl: ttl },
+    role: { bound_service_account_names: [serviceAccount], bound_service_account_namespaces: [namespace], token_policies: [name], token_ttl: ttl },
     workloads: [...new Set(workloads)].sort(),
   };
 }

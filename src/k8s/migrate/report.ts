@@ -76,7 +76,7 @@ export function formatText(plan: MigrationPlan, applied: boolean): string {
     for (const a of plan.access) {
       out.push(`  policy ${a.policyName} (for ${a.workloads.join(', ')}):`);
       out.push(...a.policy.trimEnd().split('\n').map((l) => `    ${l}`));
-      out.push(`  role ${a.roleName}: bound_service_account_names=${a.role.bound_service_account_names.join(',')} bound_service_account_namespaces=${a.role.bound_service_account_namespaces.join(',')} policies=${a.role.policies.join(',')} token_ttl=${a.role.token_ttl}`);
+      out.push(`  role ${a.roleName}: bound_service_account_names=${a.role.bound_service_account_names.join(',')} bound_service_account_namespaces=${a.role.bound_service_account_namespaces.join(',')} token_policies=${a.role.token_policies.join(',')} token_ttl=${a.role.token_ttl}`);
     }
     out.push('');
   }

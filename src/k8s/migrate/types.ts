@@ -72,7 +72,7 @@ export interface AccessPlan {
   /** The KV v2 data paths the pods of this service account read. */
   paths: string[];
   policy: string;
-  role: { bound_service_account_names: string[]; bound_service_account_namespaces: string[]; policies: string[]; token_ttl: string };
+  role: { bound_service_account_names: string[]; bound_service_account_namespaces: string[]; token_policies: string[]; token_ttl: string };
   /** The workloads ("Deployment default/web") that log in with it. */
   workloads: string[];
 }

@@ -143,7 +143,7 @@ describe('k8s migrate plan (fixture repository)', () => {
       ['migrated-shop-web', ['secret/data/shop/api-keys', 'secret/data/shop/db-credentials', 'secret/data/shop/web-files']],
     ]);
     const web = plan.access.find((a) => a.serviceAccount === 'web')!;
-    assert.deepEqual(web.role, { bound_service_account_names: ['web'], bound_service_account_namespaces: ['shop'], policies: ['migrated-shop-web'], token_ttl: '1h' });
+    assert.deepEqual(web.role, { bound_service_account_names: ['web'], bound_service_account_namespaces: ['shop'], token_policies: ['migrated-shop-web'], token_ttl: '1h' });
     assert.match(web.policy, /^path "secret\/data\/shop\/web-files" \{\n {2}capabilities = \["read"\]\n\}$/m);
   });
 
