@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { api } from '../support/http.js';
 import { startDevServer, type DevServer } from '../support/server.js';
 import { tempDir } from '../support/tmp.js';
-import { FIXTURE, VALUES } from '../k8s/migrate/plan.test.js';
+import { FIXTURE, VALUES } from '../k8s/migrate/fixture.js';
 import { coffer, type RunResult } from './run.js';
 
 const ROOT = 'migrate-root';

@@ -5,47 +5,16 @@
 // any output.
 
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { diffLines } from 'diff';
 import { parseAllDocuments } from 'yaml';
-import { buildPlan, formatJson, formatText, type InputFile, type KvState, type MigrateOptions } from '../../../src/k8s/migrate/index.js';
+import { buildPlan, formatJson, formatText, type KvState } from '../../../src/k8s/migrate/index.js';
 import { buildPlan as injectorPlan, defaultSettings } from '../../../src/k8s/annotations/index.js';
 import type { Pod } from '../../../src/k8s/pod.js';
 import { validateStrict } from '../../support/k8s-schema.js';
-
-export const FIXTURE = resolve(import.meta.dirname, '../../../../test/fixtures/migrate/repo');
-
-/** Every value of every Secret in the fixture; none may appear in any output. */
-export const VALUES = [
-  'db-user-7Qx',
-  'Pa55-db-Zk9w!',
-  'pk_live_payment_4Hf8Kq2Lm9',
-  'search-token-Vb71xQ',
-  'web-private-key-material-Tq42',
-  'web-certificate-body-Ru63',
-  'cert-body-Ingress-99',
-  'key-body-Ingress-99',
-  'cHVsbC11c2VyOnB1bGwtUGFzcy00NA==',
-  'ZGItdXNlci03UXg=',
-  'UGE1NS1kYi1aazl3IQ==',
-];
-
-export const OPTIONS: MigrateOptions = { mount: 'secret', prefix: '', authPath: 'kubernetes', defaultNamespace: 'default', ttl: '1h' };
-
-export function fixtureFiles(root = FIXTURE): InputFile[] {
-  const out: InputFile[] = [];
-  const walk = (dir: string): void => {
-    for (const n of readdirSync(dir).sort()) {
-      const p = join(dir, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push({ path: relative(root, p), content: readFileSync(p, 'utf8') });
-    }
-  };
-  walk(root);
-  return out;
-}
+import { fixtureFiles, FIXTURE, OPTIONS, VALUES } from './fixture.js';
 
 function objects(text: string): Record<string, unknown>[] {
   return parseAllDocuments(text, { version: '1.1' })
