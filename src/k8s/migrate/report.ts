@@ -43,16 +43,18 @@ export function maskSecretText(text: string): string {
   return out.join('\n');
 }
 
-export function fileDiff(path: string, before: string, after: string | null, removedSecrets: boolean): string {
+export function fileDiff(path: string, before: string, after: string | null): string {
   if (after === null) return `--- a/${path}\n+++ /dev/null\n(removed: every document of the file was a Secret now in Coffer)\n`;
-  const b = removedSecrets ? maskRemoved(before, after) : before;
-  return createTwoFilesPatch(`a/${path}`, after === null ? '/dev/null' : `b/${path}`, b, after ?? '', '', '', { context: 3 });
+  return createTwoFilesPatch(`a/${path}`, `b/${path}`, maskSecrets(before), maskSecrets(after), '', '', { context: 3 });
 }
 
-/** Masks, in the old text, the Secret documents that are gone from the new text. */
-function maskRemoved(before: string, after: string): string {
-  const docs = before.split(/(?=^---(?:[ \t]|\r?$))/m);
-  return docs.map((d) => (/^\s*kind:\s*["']?Secret["']?\s*$/m.test(d) && !after.includes(d) ? maskSecretText(d) : d)).join('');
+/**
+ * Every Secret document of a text masked, for display: the removed ones (their lines are in the
+ * diff) and the ones that stay (their lines may be context), the same way in both texts.
+ */
+function maskSecrets(text: string): string {
+  const docs = text.split(/(?=^---(?:[ \t]|\r?$))/m);
+  return docs.map((d) => (/^\s*kind:\s*["']?Secret["']?\s*(#.*)?$/m.test(d) ? maskSecretText(d) : d)).join('');
 }
 
 export function formatText(plan: MigrationPlan, applied: boolean): string {
@@ -68,7 +70,7 @@ export function formatText(plan: MigrationPlan, applied: boolean): string {
   }
   if (plan.files.length > 0) {
     out.push(applied ? 'Files rewritten:' : 'File changes (dry run):');
-    for (const f of plan.files) out.push(fileDiff(f.path, f.before, f.after, true).trimEnd());
+    for (const f of plan.files) out.push(fileDiff(f.path, f.before, f.after).trimEnd());
     out.push('');
   }
   if (plan.access.length > 0) {
@@ -91,7 +93,7 @@ export function formatJson(plan: MigrationPlan, applied: boolean): string {
     {
       applied,
       kv: plan.kv,
-      files: plan.files.map((f) => ({ path: f.path, removed: f.after === null, diff: fileDiff(f.path, f.before, f.after, true) })),
+      files: plan.files.map((f) => ({ path: f.path, removed: f.after === null, diff: fileDiff(f.path, f.before, f.after) })),
       access: plan.access,
       problems: plan.problems,
       notes: plan.notes,

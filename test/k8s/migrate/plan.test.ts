@@ -203,6 +203,15 @@ describe('k8s migrate plan: uses it will not rewrite', () => {
     assert.equal(p.files[0]!.after, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n');
   });
 
+  it('a Secret that stays next to a change: its lines are masked in the diff context too', () => {
+    const text = `${secret}---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: t\nstringData:\n  k: moving-Value-2\n---\n${deploy('      - name: app\n        image: i\n        command: [run]\n        env:\n        - name: K\n          valueFrom: {secretKeyRef: {name: t, key: k}}\n')}`;
+    const p = buildPlan([{ path: 'x.yaml', content: text }], OPTIONS, new Map<string, KvState>([['default/s', { state: 'conflict', version: 2 }]]));
+    assert.deepEqual(p.kv.map((w) => w.secret), ['default/t']);
+    const out = formatText(p, false);
+    assert.match(out, /^ {3}k: <masked>$/m, out);
+    for (const v of ['v-Secret-1', 'moving-Value-2']) assert.ok(!out.includes(v) && !formatJson(p, false).includes(v), v);
+  });
+
   it('a Secret defined twice is not moved', () => {
     const p = buildPlan([{ path: 'a.yaml', content: secret }, { path: 'b.yaml', content: secret }], OPTIONS, new Map());
     assert.deepEqual(p.kv, []);
