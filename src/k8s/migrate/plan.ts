@@ -72,7 +72,7 @@ function analyse(files: InputFile[], o: MigrateOptions): Analysis {
   for (const f of sources) {
     if (f.unsafe) continue;
     for (const t of podTemplates(f, o.defaultNamespace)) {
-      const tu = analyseTemplate(t, secrets);
+      const tu = analyseTemplate(t, secrets, { role: accessName(t.namespace, t.serviceAccount), authPath: o.authPath });
       templates.push(tu);
       for (const u of tu.unsafe) flag(f.path, u.secret, u.message);
     }

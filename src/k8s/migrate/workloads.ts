@@ -117,7 +117,7 @@ function scalars(n: unknown, key: string, out: Array<{ key: string; value: strin
   } else if (isSeq(n)) for (const i of n.items) scalars(i, key, out);
 }
 
-export function analyseTemplate(t: PodTemplate, secrets: ReadonlyMap<string, SecretSource>): TemplateUses {
+export function analyseTemplate(t: PodTemplate, secrets: ReadonlyMap<string, SecretSource>, login: { role: string; authPath: string }): TemplateUses {
   const result: TemplateUses = { template: t, uses: [], unsafe: [] };
   const byName = (name: string | undefined): SecretSource | undefined => (name === undefined ? undefined : secrets.get(`${t.namespace}/${name}`));
   const unsafe = (s: SecretSource, message: string): void => {
@@ -280,6 +280,18 @@ export function analyseTemplate(t: PodTemplate, secrets: ReadonlyMap<string, Sec
   const usesAny = result.uses.length > 0;
   if (usesAny && isScalar(get(t.spec, 'automountServiceAccountToken')) && (get(t.spec, 'automountServiceAccountToken') as import('yaml').Scalar).value === false) {
     for (const u of result.uses) unsafe(secrets.get(u.secret)!, "automountServiceAccountToken is false: the agent logs in with the pod's service-account token");
+  }
+
+  // A pod that already logs in some other way would not get the policy written for it.
+  const ann = get(get(t.template, 'metadata'), 'annotations');
+  const role = str(get(ann, 'vault.hashicorp.com/role'));
+  const authPath = str(get(ann, 'vault.hashicorp.com/auth-path'));
+  for (const u of result.uses) {
+    const s = secrets.get(u.secret)!;
+    if (role !== undefined && role !== login.role) unsafe(s, `already logs in with role "${role}", not ${login.role}: add the Secret's path to that role's policy by hand`);
+    if (authPath !== undefined && authPath.replace(/^\/+|\/+$/g, '') !== `auth/${login.authPath}`) unsafe(s, `already logs in at ${authPath}, not auth/${login.authPath}: run with -auth-path=${authPath.replace(/^\/*auth\/|\/+$/g, '')}`);
+    const vars = u.kind === 'env' ? (u.dropOnly ? [] : [u.variable]) : u.kind === 'envFrom' ? u.vars.map((v) => v.variable) : [];
+    for (const v of vars) if (`agent-inject-env-${v}`.length > 63) unsafe(s, `variable ${v} is too long for an annotation name (coffer.dev/agent-inject-env-${v} is over 63 characters)`);
   }
 
   // Anything else in the pod spec that names a moved Secret: unknown to us, so not rewritten.

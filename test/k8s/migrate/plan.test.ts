@@ -166,6 +166,7 @@ describe('k8s migrate plan: uses it will not rewrite', () => {
     ['projected volume', deploy('      - name: app\n        image: i\n        command: [run]\n', '      volumes:\n      - name: p\n        projected:\n          sources:\n          - secret: {name: s}\n'), /projected volume "p"/],
     ['subPath', deploy('      - name: app\n        image: i\n        command: [run]\n        volumeMounts:\n        - {name: v, mountPath: /x/k, subPath: k}\n', '      volumes:\n      - name: v\n        secret: {secretName: s}\n'), /subPath/],
     ['different containers', deploy('      - name: a\n        image: i\n        command: [run]\n        env:\n        - name: K\n          valueFrom: {secretKeyRef: {name: s, key: k}}\n      - name: b\n        image: i\n        command: [run]\n        env:\n        - name: L\n          valueFrom: {secretKeyRef: {name: s, key: k}}\n'), /get different secrets/],
+    ['another role', deploy('      - name: app\n        image: i\n        command: [run]\n        env:\n        - name: K\n          valueFrom: {secretKeyRef: {name: s, key: k}}\n').replace('metadata: {labels: {a: b}}', 'metadata: {labels: {a: b}, annotations: {vault.hashicorp.com/role: mine}}'), /already logs in with role "mine"/],
   ];
   for (const [name, text, re] of cases) {
     it(`${name}: the file is left untouched, the Secret stays`, () => {
