@@ -168,11 +168,12 @@ function addAnnotations(template: YAMLMap, pairs: Pair[]): Edit[] {
     meta.items.push(pair);
     return [meta.flow ? { kind: 'replace', node: meta } : { kind: 'append', map: meta, pairs: [pair] }];
   }
+  // No metadata: one is added at the end of the template (its place among the keys does not matter).
   const m = new (template.constructor as new () => YAMLMap)();
   const holder = new (template.constructor as new () => YAMLMap)();
   holder.items.push(...pairs);
   m.items.push(new Pair(new Scalar('annotations'), holder));
   const pair = new Pair(new Scalar('metadata'), m);
-  template.items.unshift(pair);
-  return [{ kind: 'replace', node: template }];
+  template.items.push(pair);
+  return [template.flow ? { kind: 'replace', node: template } : { kind: 'append', map: template, pairs: [pair] }];
 }

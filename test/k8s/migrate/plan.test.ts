@@ -204,6 +204,18 @@ describe('k8s migrate plan: uses it will not rewrite', () => {
     assert.equal(p.files[0]!.after, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n');
   });
 
+  for (const [kind, apiVersion, at] of [['StatefulSet', 'apps/v1', 'spec:\n  serviceName: x\n  selector: {matchLabels: {a: b}}\n  template:\n'], ['DaemonSet', 'apps/v1', 'spec:\n  selector: {matchLabels: {a: b}}\n  template:\n'], ['ReplicaSet', 'apps/v1', 'spec:\n  selector: {matchLabels: {a: b}}\n  template:\n'], ['Job', 'batch/v1', 'spec:\n  template:\n']] as const) {
+    it(`${kind}: its pod template is rewritten (a template without metadata gets one)`, () => {
+      const text = `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: w\n${at}    spec:\n      restartPolicy: ${kind === 'Job' ? 'Never' : 'Always'}\n      containers:\n      - name: app\n        image: i\n        command: [run]\n        env:\n        - name: K\n          valueFrom:\n            secretKeyRef: {name: s, key: k}\n`;
+      const p = plan(text);
+      assert.deepEqual(p.problems, []);
+      const out = p.files[0]!.after!;
+      assert.ok(out.endsWith(`${at}    spec:\n      restartPolicy: ${kind === 'Job' ? 'Never' : 'Always'}\n      containers:\n      - name: app\n        image: i\n        command: [run]\n    metadata:\n      annotations:\n        vault.hashicorp.com/agent-inject: "true"\n        vault.hashicorp.com/role: "migrated-default-default"\n        coffer.dev/agent-inject-env-K: "secret/data/default/s#k"\n`), out);
+      const obj = parseAllDocuments(out, { version: '1.1' })[0]!.toJS() as Record<string, unknown>;
+      if (kind !== 'ReplicaSet') assert.deepEqual(validateStrict(obj), []);
+    });
+  }
+
   it('a Secret that stays next to a change: its lines are masked in the diff context too', () => {
     const text = `${secret}---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: t\nstringData:\n  k: moving-Value-2\n---\n${deploy('      - name: app\n        image: i\n        command: [run]\n        env:\n        - name: K\n          valueFrom: {secretKeyRef: {name: t, key: k}}\n')}`;
     const p = buildPlan([{ path: 'x.yaml', content: text }], OPTIONS, new Map<string, KvState>([['default/s', { state: 'conflict', version: 2 }]]));
