@@ -115,6 +115,12 @@ export function rewriteTemplate(tu: TemplateUses, moving: ReadonlySet<string>, p
     const all = (isSeq(get(t.spec, 'containers')) ? (get(t.spec, 'containers') as YAMLSeq).items : []).map((c) => str(get(c, 'name')) ?? '');
     const consumers = all.filter((n) => receivers.has(n));
     if (consumers.length > 0 && consumers.length < all.length && (!cur || get(cur, VAULT_PREFIX + A.containers) === undefined)) want.push([VAULT_PREFIX + A.containers, consumers.join(',')]);
+    // Files are written by the agent's user: when the app runs as a user of its own, the agent runs
+    // as that user too, so a 0400 file stays readable by the app, as the Secret's file was.
+    const first = isSeq(get(t.spec, 'containers')) ? (get(t.spec, 'containers') as YAMLSeq).items[0] : undefined;
+    const uid = get(get(first, 'securityContext'), 'runAsUser');
+    const files = uses.some((u) => u.kind === 'volume' && u.files.length > 0 && u.mounts.length > 0);
+    if (files && uid !== undefined && Number(str(uid)) > 0 && (!cur || get(cur, VAULT_PREFIX + A.runAsSameUser) === undefined)) want.push([VAULT_PREFIX + A.runAsSameUser, 'true']);
     want.push(...annotations);
     const pairs = want.map(([k, v]) => new Pair(new Scalar(k), quoted(v)));
     edits.push(...addAnnotations(t.template, pairs));

@@ -4,7 +4,7 @@
 // manifests (`defaultMode: 0400` is octal there). A Helm template (`{{`) or text that does not
 // parse is never rewritten.
 
-import { parseDocument, type Document } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 
 export interface Chunk {
   /** This document's text, `---` line included. */
@@ -26,22 +26,45 @@ const YAML_OPTIONS = { version: '1.1', uniqueKeys: false, keepSourceTokens: fals
 
 export function parseSource(path: string, content: string): SourceFile {
   const file: SourceFile = { path, content, json: /\.json$/i.test(path), chunks: [] };
-  if (/\{\{/.test(content) && /\{\{[-\s]*(\.|include|template|if|range|with|toYaml|define|end|\$)/.test(content)) {
-    file.unsafe = 'a Helm (Go) template: render it first (helm template ...) and migrate the output, or move its Secrets by hand';
-    return file;
-  }
   const texts = file.json ? [content] : splitDocuments(content);
   for (const text of texts) {
     const doc = parseDocument(text, YAML_OPTIONS);
     if (doc.errors.length > 0) {
       const p = doc.errors[0]!.linePos?.[0];
-      file.unsafe = `not YAML or JSON that parses${p ? ` (near line ${p.line})` : ''}: ${doc.errors[0]!.code}`;
+      file.unsafe = content.includes('{{')
+        ? HELM
+        : `not YAML or JSON that parses${p ? ` (near line ${p.line})` : ''}: ${doc.errors[0]!.code}`;
+      file.chunks = [];
+      return file;
+    }
+    if (hasTemplateAction(doc.contents)) {
+      file.unsafe = HELM;
       file.chunks = [];
       return file;
     }
     file.chunks.push(doc.contents === null ? { text } : { text, doc });
   }
   return file;
+}
+
+const HELM = 'a Helm (Go) template: render it first (helm template ...) and migrate the output, or move its Secrets by hand';
+
+/**
+ * `{{` anywhere but in an injector annotation's value (agent-inject-template-* holds Go templates
+ * by design, and migrate writes them): a file still to be rendered by Helm.
+ */
+function hasTemplateAction(n: unknown): boolean {
+  if (isScalar(n)) return typeof n.value === 'string' && n.value.includes('{{');
+  if (isMap(n)) {
+    return n.items.some((p) => {
+      if (!isPair(p)) return false;
+      const key = isScalar(p.key) ? String(p.key.value) : '';
+      if (hasTemplateAction(p.key)) return true;
+      return !/^(vault\.hashicorp\.com|coffer\.dev)\//.test(key) && hasTemplateAction(p.value);
+    });
+  }
+  if (isSeq(n)) return n.items.some(hasTemplateAction);
+  return false;
 }
 
 /** Splits at lines that start with `---` (a document marker at column 0), keeping every byte. */
@@ -56,11 +79,6 @@ export function splitDocuments(content: string): string[] {
   }
   out.push(content.slice(start));
   return out;
-}
-
-/** The file's new text from its chunks' (new) texts; a JSON file is printed with its own indentation. */
-export function joinChunks(texts: string[]): string {
-  return texts.join('');
 }
 
 /** The indentation a JSON file uses (2 by default). */

@@ -216,6 +216,13 @@ describe('k8s migrate plan: uses it will not rewrite', () => {
     });
   }
 
+  it('an app running as its own user: the agent writes the files as that user (agent-run-as-same-user)', () => {
+    const p = plan(deploy('      - name: app\n        image: i\n        command: [run]\n        securityContext: {runAsUser: 1000}\n        volumeMounts:\n        - {name: v, mountPath: /etc/app}\n', '      volumes:\n      - name: v\n        secret: {secretName: s, defaultMode: 0400}\n'));
+    assert.deepEqual(p.problems, []);
+    assert.match(p.files[0]!.after!, /vault\.hashicorp\.com\/agent-run-as-same-user: "true"/);
+    assert.match(p.files[0]!.after!, /vault\.hashicorp\.com\/agent-inject-perms-v-k: "0400"/);
+  });
+
   it('a Secret that stays next to a change: its lines are masked in the diff context too', () => {
     const text = `${secret}---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: t\nstringData:\n  k: moving-Value-2\n---\n${deploy('      - name: app\n        image: i\n        command: [run]\n        env:\n        - name: K\n          valueFrom: {secretKeyRef: {name: t, key: k}}\n')}`;
     const p = buildPlan([{ path: 'x.yaml', content: text }], OPTIONS, new Map<string, KvState>([['default/s', { state: 'conflict', version: 2 }]]));
@@ -223,6 +230,17 @@ describe('k8s migrate plan: uses it will not rewrite', () => {
     const out = formatText(p, false);
     assert.match(out, /^ {3}k: <masked>$/m, out);
     for (const v of ['v-Secret-1', 'moving-Value-2']) assert.ok(!out.includes(v) && !formatJson(p, false).includes(v), v);
+  });
+
+  it('a second Secret for a migrated pod: its files (with injector templates) are not taken for Helm templates', () => {
+    const first = plan(deploy('      - name: app\n        image: i\n        command: [run]\n        volumeMounts:\n        - {name: v, mountPath: /etc/app}\n', '      volumes:\n      - name: v\n        secret: {secretName: s}\n'));
+    const migrated = first.files[0]!.after!;
+    assert.match(migrated, /agent-inject-template-v-k: "\{\{ with secret/);
+    const second = buildPlan([{ path: 'x.yaml', content: migrated }, { path: 'y.yaml', content: 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {k: v-Secret-1}\n' }], OPTIONS, new Map());
+    assert.deepEqual(second.problems, []);
+    // A real Helm template still is one.
+    const helm = buildPlan([{ path: 'h.yaml', content: 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {k: "{{ .Values.k }}"}\n' }], OPTIONS, new Map());
+    assert.match(helm.problems[0]!.message, /a Helm \(Go\) template/);
   });
 
   it('a Secret defined twice is not moved', () => {
