@@ -6,7 +6,7 @@
 // Exit 0: done or nothing to do; 1: conflicts or unsafe files reported; 2: usage, file or server error.
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Client, isVaultError } from '../client/index.js';
 import { buildPlan, formatJson, formatText, pathsOfOwnPolicy, policyHcl, POLICY_MARKER, sameData, secretsToCheck, type FileChange, type KvState, type MigrateOptions, type MigrationPlan } from '../k8s/migrate/index.js';
@@ -50,8 +50,16 @@ export const K8S_MIGRATE_USAGE = `Usage: coffer k8s migrate [options] PATH...
 
 ${usageText(FLAGS)}`;
 
+/** -ca-cert, or -ca-path / VAULT_CAPATH: every PEM file of the directory as one bundle. */
 function caBundleOf(settings: ReturnType<typeof clientSettings>): { caCert?: string } {
-  return settings.caCert ? { caCert: settings.caCert } : {};
+  if (settings.caCert) return { caCert: settings.caCert };
+  if (!settings.caPath) return {};
+  try {
+    const dir = settings.caPath;
+    return { caCert: readdirSync(dir).filter((f) => /\.(pem|crt|cer)$/i.test(f)).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n') };
+  } catch (e) {
+    throw new LocalError(`Error loading CA path ${settings.caPath}: ${(e as Error).message}`);
+  }
 }
 
 /** Writes next to the file and renames over it: readers see the old file or the new one, never a part. */
@@ -194,10 +202,11 @@ export async function k8sMigrateCommand(argv: string[], env: Env = process.env, 
     if (apply && client) {
       if (plan.access.length > 0) await checkAuth(client, o.authPath);
       const kv = client.kv.v2(o.mount);
+      const wanted = secretsToCheck(files, o);
       for (let round = 0; round < 3; round++) {
         let raced = false;
         for (const w of plan.kv.filter((x) => x.state === 'absent')) {
-          const data = secretsToCheck(files, o).find((s) => s.id === w.secret)!.data;
+          const data = wanted.find((s) => s.id === w.secret)!.data;
           try {
             await kv.put(w.path.slice(o.mount.length + 1), data, { cas: 0 });
           } catch (e) {
@@ -207,7 +216,7 @@ export async function k8sMigrateCommand(argv: string[], env: Env = process.env, 
           }
         }
         if (!raced) break;
-        states = await kvStates(client, o, secretsToCheck(files, o));
+        states = await kvStates(client, o, wanted);
         plan = buildPlan(files, o, states);
       }
       await writeAccess(client, plan, o.authPath);
