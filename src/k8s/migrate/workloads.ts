@@ -5,7 +5,7 @@
 // would make the injected pod behave differently (a container without command for env delivery,
 // $(VAR) references to a moved variable, no service-account token, containers given different sets).
 
-import { isMap, isPair, isScalar, isSeq, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import { get, lineOf, str } from './secrets.js';
 import type { SourceFile } from './source.js';
 import type { SecretSource } from './types.js';
@@ -280,6 +280,23 @@ export function analyseTemplate(t: PodTemplate, secrets: ReadonlyMap<string, Sec
   const usesAny = result.uses.length > 0;
   if (usesAny && isScalar(get(t.spec, 'automountServiceAccountToken')) && (get(t.spec, 'automountServiceAccountToken') as import('yaml').Scalar).value === false) {
     for (const u of result.uses) unsafe(secrets.get(u.secret)!, "automountServiceAccountToken is false: the agent logs in with the pod's service-account token");
+  }
+
+  // YAML anchors and aliases around what would change: an alias would change with its anchor, or
+  // hide a use from this analysis (`env: *common`), so such a template is left to a person.
+  if (result.uses.length > 0) {
+    const changed = result.uses.flatMap((u) => (u.kind === 'volume' ? [u.entry, u.volumes, ...u.mounts.flatMap((m) => [m.entry, m.seq])] : [u.entry, u.seq]));
+    let aliased = changed.some((n) => typeof (n as { anchor?: string }).anchor === 'string');
+    visit(t.spec, {
+      Alias(_k, _n, path) {
+        const keys = path.filter((p): p is import('yaml').Pair => isPair(p)).map((p) => str(p.key) ?? '');
+        if (keys.some((k) => ['env', 'envFrom', 'volumes', 'volumeMounts', 'containers'].includes(k))) aliased = true;
+      },
+      Pair(_k, p) {
+        if (isAlias(p.value) && ['env', 'envFrom', 'volumes', 'volumeMounts', 'containers'].includes(str(p.key) ?? '')) aliased = true;
+      },
+    });
+    if (aliased) for (const u of result.uses) unsafe(secrets.get(u.secret)!, 'uses YAML anchors or aliases in its containers or volumes; rewrite it by hand');
   }
 
   // A pod that already logs in some other way would not get the policy written for it.
