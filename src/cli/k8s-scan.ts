@@ -23,7 +23,11 @@ export const scanCommand: CommandSpec = {
   file:line:column: each key of a Secret's data or stringData, each Kustomize
   secretGenerator literal, file and env entry, and credential-looking values
   (AWS keys, private keys, passwords in URLs, tokens: secretlint's recommended
-  rules, plus an entropy check on env values and ConfigMap data). A value is
+  rules, plus an entropy check on env values and ConfigMap data, and any literal
+  whose name says credential, such as DB_PASSWORD=hunter2), a Secret's copy in the
+  kubectl.kubernetes.io/last-applied-configuration annotation, and Kustomize
+  configMapGenerator literals, files and env files that look like credentials.
+  Move what it finds with \`coffer k8s migrate\`. A value is
   never printed: findings show the key and a fingerprint (sha256: and 12 hex
   digits of the value). Skips .git and node_modules, follows no symlink out of
   the tree, reads no file over ${MAX_FILE_BYTES / 1024 / 1024} MiB.

@@ -124,14 +124,17 @@ function readCa(path: string): string {
 
 export const k8sGroup: Group = {
   name: 'k8s',
-  synopsis: 'Deploy Coffer to Kubernetes; find plaintext secrets and mistakes in manifests',
+  synopsis: 'Deploy Coffer to Kubernetes; find, and move into Coffer, plaintext secrets; find mistakes in manifests',
   help: `
   Commands for running Coffer on Kubernetes. \`coffer k8s doctor -f FILE...\` (see
   \`coffer k8s doctor -h\`) checks manifests, scripts and code for the tutorial's
-  mistakes and the injector's pitfalls.
+  mistakes and the injector's pitfalls. \`coffer k8s migrate PATH...\` (see
+  \`coffer k8s migrate -h\`) moves plaintext Secrets into Coffer's KV and rewrites
+  their consumers for the injector.
 
       $ coffer k8s manifests -namespace=coffer | kubectl apply -f -
       $ coffer k8s scan deploy/
-      $ coffer k8s doctor -f deploy/`,
+      $ coffer k8s doctor -f deploy/
+      $ coffer k8s migrate deploy/`,
   commands: [manifestsCommand, scanCommand],
 };

@@ -43,6 +43,10 @@ export async function main(argv: string[]): Promise<number> {
     const { k8sDoctorCommand } = await import('./k8s-doctor.js');
     return k8sDoctorCommand(rest.slice(1));
   }
+  if (cmd === 'k8s' && rest[0] === 'migrate') {
+    const { k8sMigrateCommand } = await import('./k8s-migrate.js');
+    return k8sMigrateCommand(rest.slice(1));
+  }
   const { runClientCommand, USAGE } = await import('./client-commands.js');
   const code = await runClientCommand(cmd, rest);
   if (code !== null) return code;

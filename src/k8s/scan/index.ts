@@ -5,8 +5,8 @@
 
 import { basename } from 'node:path';
 import { isScalar } from 'yaml';
-import { KUSTOMIZATION_NAMES, scanKustomization } from './kustomize.js';
-import { lintSnippets, looksLikeToken, type Snippet } from './literals.js';
+import { KUSTOMIZATION_NAMES, scanKustomization, type ExternalValue } from './kustomize.js';
+import { credentialNamed, lintSnippets, looksLikeToken, type Snippet } from './literals.js';
 import { parseFile, scanManifest, type Candidate } from './manifest.js';
 import { fingerprint } from './fingerprint.js';
 import { lineCounterFor, positionOf, sourceOffset } from './position.js';
@@ -41,6 +41,7 @@ async function scanOne(f: ScanFile, readRef: RefReader, result: ScanResult): Pro
       result.findings.push(...k.findings);
       result.errors.push(...k.errors);
       candidates.push(...k.candidates);
+      await lintExternal(k.external, result);
     }
   }
   for (const c of candidates) {
@@ -70,7 +71,11 @@ async function scanOne(f: ScanFile, readRef: RefReader, result: ScanResult): Pro
     result.findings.push(finding);
   }
   candidates.forEach((c, i) => {
-    if (flagged.has(i) || !isScalar(c.node) || !looksLikeToken(c.value)) return;
+    if (flagged.has(i) || !isScalar(c.node)) return;
+    if (!looksLikeToken(c.value)) {
+      if (credentialNamed(c.key, c.value)) result.findings.push(namedFinding(file, positionOf(lc, sourceOffset(content, c.node, c.valueOffset)), c.key, c.value));
+      return;
+    }
     result.findings.push({
       file,
       ...positionOf(lc, sourceOffset(content, c.node, c.valueOffset)),
@@ -80,6 +85,32 @@ async function scanOne(f: ScanFile, readRef: RefReader, result: ScanResult): Pro
       fingerprint: fingerprint(c.value),
     });
   });
+}
+
+function namedFinding(file: string, at: { line: number; column: number }, key: string, value: string): Finding {
+  return {
+    file,
+    ...at,
+    rule: 'credential-named-literal',
+    message: `"${key}" is named like a credential and holds a literal value; keep it in Coffer and inject it`,
+    key,
+    fingerprint: fingerprint(value),
+  };
+}
+
+/** Values a kustomization takes from other files (configMapGenerator files and envs): the same rules. */
+async function lintExternal(external: ExternalValue[], result: ScanResult): Promise<void> {
+  for (const x of external) {
+    const hits = await lintSnippets(x.file, [{ text: `${x.key}=${x.value}`, key: x.key, valueStart: x.key.length + 1, locate: (o) => x.locate(Math.max(0, o - x.key.length - 1)) }]);
+    for (const h of hits) {
+      const { snippet: _, ...finding } = h;
+      result.findings.push(finding);
+    }
+    if (hits.length > 0) continue;
+    if (looksLikeToken(x.value)) {
+      result.findings.push({ file: x.file, ...x.locate(0), rule: 'high-entropy-string', message: `"${x.key}" holds a random-looking token (high entropy); if it is a credential, keep it in Coffer`, key: x.key, fingerprint: fingerprint(x.value) });
+    } else if (x.named && credentialNamed(x.key, x.value)) result.findings.push(namedFinding(x.file, x.locate(0), x.key, x.value));
+  }
 }
 
 function offsetOf(lineStarts: number[], line: number, column: number): number {

@@ -16,7 +16,18 @@ export const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization
 export interface KustomizeScan {
   findings: Finding[];
   candidates: Candidate[];
+  /** configMapGenerator values kept in other files (files, envs), to check with the literal rules. */
+  external: ExternalValue[];
   errors: ScanError[];
+}
+
+export interface ExternalValue {
+  file: string;
+  key: string;
+  value: string;
+  /** Whether the key is a name chosen for the value (an env line's), so the credential-name rule applies. */
+  named: boolean;
+  locate(offset: number): { line: number; column: number };
 }
 
 const str = (n: unknown): string | undefined => (isScalar(n) && typeof n.value === 'string' ? n.value : undefined);
@@ -34,7 +45,7 @@ function scalars(n: unknown): Scalar[] {
 }
 
 export function scanKustomization(file: string, content: string, parsed: ParsedFile, readRef: RefReader): KustomizeScan {
-  const out: KustomizeScan = { findings: [], candidates: [], errors: [] };
+  const out: KustomizeScan = { findings: [], candidates: [], external: [], errors: [] };
   const at = (node: Node, offset = 0): { line: number; column: number } =>
     isScalar(node) ? positionOf(parsed.lc, sourceOffset(content, node, offset)) : positionOf(parsed.lc, node.range?.[0] ?? 0);
   const root = parsed.docs[0]?.contents;
@@ -92,12 +103,54 @@ export function scanKustomization(file: string, content: string, parsed: ParsedF
   }
 
   for (const gen of generators('configMapGenerator')) {
+    const label = `configMapGenerator "${str(get(gen, 'name')) ?? '(no name)'}"`;
     for (const lit of scalars(get(gen, 'literals'))) {
       const text = String(lit.value);
       const eq = text.indexOf('=');
       if (eq <= 0 || eq === text.length - 1) continue;
       out.candidates.push({ key: text.slice(0, eq), value: text.slice(eq + 1), node: lit, prefix: '', valueOffset: eq + 1 });
     }
+    for (const ref of scalars(get(gen, 'files'))) {
+      const text = String(ref.value);
+      const eq = text.indexOf('=');
+      const path = eq === -1 ? text : text.slice(eq + 1);
+      const key = eq === -1 ? basename(path) : text.slice(0, eq);
+      const got = readRef(file, path);
+      if ('error' in got) {
+        out.errors.push({ file, ...at(ref), message: `${label} file "${path}": ${got.error}` });
+        continue;
+      }
+      const value = Buffer.from(got.content).toString('utf8');
+      const lc = lineCounterFor(value);
+      out.external.push({ file: got.path, key, value, named: eq !== -1, locate: (o) => positionOf(lc, o) });
+    }
+    for (const ref of [...scalars(get(gen, 'envs')), ...scalars(get(gen, 'env'))]) {
+      const path = String(ref.value);
+      const got = readRef(file, path);
+      if ('error' in got) {
+        out.errors.push({ file, ...at(ref), message: `${label} env file "${path}": ${got.error}` });
+        continue;
+      }
+      out.external.push(...envFileValues(got.path, Buffer.from(got.content).toString('utf8')));
+    }
+  }
+  return out;
+}
+
+/** Each KEY=VALUE line of an env file, located at its value. */
+export function envFileValues(path: string, content: string): ExternalValue[] {
+  const lc = lineCounterFor(content);
+  const out: ExternalValue[] = [];
+  let offset = 0;
+  for (const line of content.split('\n')) {
+    const body = line.trimStart();
+    const eq = body.indexOf('=');
+    if (body !== '' && !body.startsWith('#') && eq > 0) {
+      const valueAt = offset + (line.length - body.length) + eq + 1;
+      const value = body.slice(eq + 1).replace(/\r$/, '');
+      if (value.trim() !== '') out.push({ file: path, key: body.slice(0, eq).trim(), value, named: true, locate: (o) => positionOf(lc, valueAt + o) });
+    }
+    offset += line.length + 1;
   }
   return out;
 }

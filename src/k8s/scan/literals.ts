@@ -97,3 +97,19 @@ export function looksLikeToken(value: string): boolean {
   if (!/[0-9]/.test(value) || classes < 3) return false;
   return entropy(value) >= 4;
 }
+
+/**
+ * A literal whose NAME says it is a credential (DB_PASSWORD, API_TOKEN, client-secret): reported
+ * whatever its value looks like, since a short human password ("hunter2") has neither a known shape
+ * nor high entropy. Names that hold something about a credential (PASSWORD_FILE, TOKEN_TTL,
+ * SECRET_NAME) and values that are references ($(VAR), ${VAR}), paths or booleans are not.
+ */
+export function credentialNamed(key: string, value: string): boolean {
+  if (!/pass(word|wd|phrase)?($|[^a-z])|pwd|secret|token|api[_.-]?key|credential|private[_.-]?key/i.test(key)) return false;
+  if (/(^|[_.-])(file|path|dir|name|ref|url|uri|endpoint|host|port|ttl|expiry|expiration|expires|length|size|header|type|mode|enabled?|count|policy|rotation|algorithm|audience|issuer)$/i.test(key)) return false;
+  if (/(File|Path|Dir|Name|Ref|Url|Ttl|Length|Enabled|Type|Mode|Header)$/.test(key)) return false;
+  const v = value.trim();
+  if (v.length < 3 || /^(true|false|yes|no|on|off|null|none|~)$/i.test(v)) return false;
+  if (/^(\$\(|\$\{|\/|\.\/|<|\{\{)/.test(v)) return false;
+  return true;
+}

@@ -19,6 +19,8 @@ export interface Candidate {
   valueOffset: number;
 }
 
+export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
 export interface ParsedFile {
   docs: Document.Parsed[];
   lc: LineCounter;
@@ -93,12 +95,48 @@ export function scanManifest(file: string, content: string, parsed: ParsedFile):
     }
   };
 
+  // kubectl apply keeps the whole object it applied in this annotation, Secrets' data included.
+  const lastApplied = (obj: YAMLMap): void => {
+    const meta = get(obj, 'metadata');
+    const ann = isMap(meta) ? get(meta, 'annotations') : undefined;
+    if (!isMap(ann)) return;
+    const node = get(ann, LAST_APPLIED);
+    if (!isScalar(node) || typeof node.value !== 'string') return;
+    let applied: unknown;
+    try {
+      applied = JSON.parse(node.value);
+    } catch {
+      return;
+    }
+    if (typeof applied !== 'object' || applied === null) return;
+    const a = applied as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown }; data?: unknown; stringData?: unknown };
+    if (a.kind !== 'Secret') return;
+    const label = `Secret ${typeof a.metadata?.namespace === 'string' ? `${a.metadata.namespace}/` : ''}${typeof a.metadata?.name === 'string' ? a.metadata.name : '(no name)'}`;
+    for (const field of ['data', 'stringData'] as const) {
+      const data = a[field];
+      if (typeof data !== 'object' || data === null) continue;
+      for (const [key, v] of Object.entries(data as Record<string, unknown>)) {
+        if (typeof v !== 'string' || v === '') continue;
+        const bytes = field === 'data' ? Buffer.from(v.replace(/\s+/g, ''), 'base64') : Buffer.from(v, 'utf8');
+        out.findings.push({
+          file,
+          ...at(node),
+          rule: 'k8s-last-applied-secret',
+          message: `the ${LAST_APPLIED} annotation holds a copy of ${label} with ${field} key "${key}" (kubectl keeps it on the object and in every export of it); remove the annotation and keep the value in Coffer`,
+          key,
+          fingerprint: fingerprint(bytes),
+        });
+      }
+    }
+  };
+
   const walk = (node: unknown): void => {
     if (isSeq(node)) {
       for (const item of node.items) walk(item);
       return;
     }
     if (!isMap(node)) return;
+    lastApplied(node);
     const kind = str(get(node, 'kind'));
     if (kind === 'Secret' && str(get(node, 'apiVersion')) === 'v1') secret(node);
     if (kind === 'ConfigMap') {
